@@ -1,0 +1,109 @@
+//! The `flowzap` command line: argument parsing and the glue between the
+//! library and files, terminals and exit codes. No logic a library user would
+//! also want lives here.
+
+mod check;
+mod graph;
+mod io;
+pub mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use io::write_atomically;
+
+/// Exit status: 0 clean, 1 findings that fail the run, 2 usage or I/O problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok = 0,
+    Findings = 1,
+    Trouble = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status as u8)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "flowzap", version, about = "Check, analyse, compile and render FlowZap Code (.fz) swimlane diagrams")]
+pub struct Cli {
+    /// When to colour the output. `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read files and report every problem in them
+    Check(CheckArgs),
+    /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SeverityArgs {
+    /// Make a warning code an error; `warnings` makes every warning one
+    #[arg(long, value_name = "CODE|warnings")]
+    pub deny: Vec<String>,
+    /// Do not report this warning code
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// Report this code as a warning (undoes an earlier --deny)
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files to check; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[command(flatten)]
+    pub severity: SeverityArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The file to read; `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the JSON here instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    run(cli).into()
+}
+
+pub fn run(cli: Cli) -> Status {
+    let color = io::use_color(cli.color);
+    match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Graph(args) => graph::run(&args, color),
+    }
+}

@@ -1,0 +1,312 @@
+//! The one diagnostic type of flowzap and the catalogue of its codes.
+//!
+//! Every finding of every stage is a [`Diagnostic`]: a stable [`Code`], a
+//! message, a primary labelled span, optional secondary labels and a `help`
+//! line with the fix. Codes never change meaning once published; a retired code
+//! is never reused. `docs/lints.md` documents each one with an example.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::syntax::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! catalogue {
+    ($($code:ident => $severity:ident, $slug:literal, $title:literal;)*) => {
+        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($code,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code),)* }
+            }
+
+            /// The default severity; `--deny`/`--allow` may change it per run.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$severity,)* }
+            }
+
+            /// A short kebab-case name, usable instead of the code on the command line.
+            pub fn slug(self) -> &'static str {
+                match self { $(Code::$code => $slug,)* }
+            }
+
+            /// One line saying what the code is about.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$code => $title,)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    E001 => Error, "unknown-shape", "a node's shape is not circle, rectangle, diamond or taskbox";
+    E002 => Error, "unknown-handle", "a handle direction is not left, right, top or bottom";
+    E003 => Error, "unknown-edge-endpoint", "an edge names a node that is not declared";
+    E004 => Error, "unknown-loop-member", "a loop lists a node that is not declared";
+    E005 => Error, "wrong-lane-prefix", "a lane prefix names another lane than the node's own";
+    E006 => Error, "unknown-lane", "a lane prefix names no lane";
+    E007 => Error, "duplicate-node", "two nodes share one id";
+    E008 => Error, "duplicate-lane", "two lanes share one id";
+    E009 => Error, "unclosed-lane", "a lane block is never closed with `}`";
+    E010 => Error, "stray-brace", "a `}` closes no lane";
+    E011 => Error, "unterminated-string", "a string has no closing quote";
+    E012 => Error, "multiline-string", "a string runs over more than one line";
+    E013 => Error, "control-character", "the text holds a control character";
+    E014 => Error, "syntax", "a line is no FlowZap statement";
+    E015 => Error, "mermaid", "the text is Mermaid, not FlowZap Code";
+    E016 => Error, "plantuml", "the text is PlantUML, not FlowZap Code";
+    E017 => Error, "nested-lane", "a lane is opened inside another lane";
+    E018 => Error, "node-outside-lane", "a node is declared outside any lane";
+    E019 => Error, "unquoted-value", "an attribute value is not a quoted string";
+    E020 => Error, "invalid-utf8", "the file is not valid UTF-8";
+    W001 => Warning, "attribute-equals", "a node attribute is written `key=\"…\"` instead of `key:\"…\"`";
+    W002 => Warning, "edge-label-colon", "an edge label is written `[label:\"…\"]` instead of `[label=\"…\"]`";
+    W003 => Warning, "lane-label-below", "a lane's display label stands on the line below its brace";
+    W004 => Warning, "lane-without-label", "a lane has no display label";
+    W005 => Warning, "statement-in-other-lane", "an edge or loop is written outside the lane of its source node";
+    W006 => Warning, "redundant-lane-prefix", "a lane prefix where none is needed";
+    W007 => Warning, "missing-lane-prefix", "a cross-lane target without its lane prefix";
+    W008 => Warning, "non-sequential-ids", "node ids are not n1, n2, … without gaps";
+    W009 => Warning, "edge-without-handles", "an edge names no handles";
+    W010 => Warning, "handle-case", "a handle direction is not in lower case";
+    W011 => Warning, "long-label", "a label is longer than 50 characters";
+    W012 => Warning, "orphan-node", "a node has no edges";
+    W013 => Warning, "emoji", "the text holds an emoji";
+    W014 => Warning, "short-loop", "a loop lists fewer than two nodes";
+    W015 => Warning, "empty-lane", "a lane holds no nodes";
+    W016 => Warning, "unknown-attribute", "an attribute key is not one FlowZap defines";
+    W017 => Warning, "hash-comment", "a `#` line that is not a lane's display label";
+    W018 => Warning, "duplicate-attribute", "an attribute is given twice";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Code {
+    /// Accepts `E003`, `e003` or the slug (`unknown-edge-endpoint`).
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text) || code.slug() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Label { span, text: text.into() }
+    }
+}
+
+/// One finding. Built with [`Diagnostic::new`] and the chained setters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            primary: Label::new(span, label),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(span, text));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("flowzap::{}", self.code)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            Some(self.primary.text.clone()),
+            self.primary.span,
+        );
+        let secondary = self
+            .secondary
+            .iter()
+            .map(|label| miette::LabeledSpan::new_with_span(Some(label.text.clone()), label.span));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+/// "Did you mean" for a misspelt name: the closest candidate, if close enough
+/// to be a plausible typo rather than a different word.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&wanted_lower, &candidate.to_lowercase());
+        if best.is_none_or(|(_, best_score)| score > best_score) {
+            best = Some((candidate, score));
+        }
+    }
+    best.filter(|(candidate, score)| {
+        *score >= 0.8 || strsim::damerau_levenshtein(&wanted_lower, &candidate.to_lowercase()) <= 1
+    })
+    .map(|(candidate, _)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert_eq!(Code::parse(code.slug()), Some(*code));
+            let expected = if code.as_str().starts_with('E') { Severity::Error } else { Severity::Warning };
+            assert_eq!(code.severity(), expected);
+        }
+    }
+
+    #[test]
+    fn closest_finds_typos_not_strangers() {
+        assert_eq!(closest("rect", ["circle", "rectangle", "diamond", "taskbox"]), Some("rectangle"));
+        assert_eq!(closest("rigth", ["left", "right", "top", "bottom"]), Some("right"));
+        assert_eq!(closest("zzz", ["left", "right", "top", "bottom"]), None);
+        assert_eq!(closest("n12", ["n1", "n2", "n13"]), Some("n1"));
+    }
+}
+
+/// Per-run severity changes: `--deny`, `--allow`, `--warn`.
+#[derive(Debug, Clone, Default)]
+pub struct SeverityPolicy {
+    pub deny_warnings: bool,
+    overrides: Vec<(Code, Option<Severity>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("`{0}` is not a diagnostic code (codes look like E003 or W012; `warnings` means all warnings)")]
+    UnknownCode(String),
+    #[error("{0} is an error and cannot be allowed or turned into a warning")]
+    ErrorNotAdjustable(Code),
+}
+
+impl SeverityPolicy {
+    fn code(text: &str) -> Result<Code, PolicyError> {
+        Code::parse(text).ok_or_else(|| PolicyError::UnknownCode(text.to_owned()))
+    }
+
+    /// `--deny CODE` or `--deny warnings`.
+    pub fn deny(&mut self, what: &str) -> Result<(), PolicyError> {
+        if what == "warnings" {
+            self.deny_warnings = true;
+        } else {
+            let code = Self::code(what)?;
+            self.overrides.push((code, Some(Severity::Error)));
+        }
+        Ok(())
+    }
+
+    /// `--allow CODE`: the finding is not reported.
+    pub fn allow(&mut self, what: &str) -> Result<(), PolicyError> {
+        let code = Self::code(what)?;
+        if code.severity() == Severity::Error {
+            return Err(PolicyError::ErrorNotAdjustable(code));
+        }
+        self.overrides.push((code, None));
+        Ok(())
+    }
+
+    /// `--warn CODE`: back to a warning after an earlier `--deny`.
+    pub fn warn(&mut self, what: &str) -> Result<(), PolicyError> {
+        let code = Self::code(what)?;
+        if code.severity() == Severity::Error {
+            return Err(PolicyError::ErrorNotAdjustable(code));
+        }
+        self.overrides.push((code, Some(Severity::Warning)));
+        Ok(())
+    }
+
+    /// Applies the policy; the last flag naming a code wins.
+    pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|mut diagnostic| {
+                let chosen = self.overrides.iter().rev().find(|(code, _)| *code == diagnostic.code).map(|(_, severity)| *severity);
+                match chosen {
+                    Some(None) => return None,
+                    Some(Some(severity)) => diagnostic.severity = severity,
+                    None if self.deny_warnings => diagnostic.severity = Severity::Error,
+                    None => {}
+                }
+                Some(diagnostic)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,69 @@
+//! A diagram as canonical FlowZap Code: one block per lane in lane order,
+//! holding its nodes, then the edges leaving them, then the loops starting in
+//! it; handles always written, lane prefixes only on cross-lane targets.
+
+use std::fmt::Write as _;
+
+use crate::model::{Diagram, Edge, LaneIx, Loop};
+use crate::syntax::strings::quote;
+
+pub fn to_string(diagram: &Diagram) -> String {
+    let mut text = String::new();
+    for (lane_ix, lane) in diagram.lanes.iter().enumerate() {
+        if lane_ix > 0 {
+            text.push('\n');
+        }
+        let _ = writeln!(text, "{} {{ # {}", lane.id, lane.label);
+        for node in diagram.nodes.iter().filter(|node| node.lane == lane_ix) {
+            let _ = write!(text, "{}: {}", node.id, node.shape);
+            for attribute in &node.attributes {
+                let _ = write!(text, " {}:{}", attribute.key, quote(&attribute.value));
+            }
+            text.push('\n');
+        }
+        for edge in diagram.edges.iter().filter(|edge| diagram.node(edge.source).lane == lane_ix) {
+            text.push_str(&edge_line(diagram, edge));
+            text.push('\n');
+        }
+        for stmt in diagram.loops.iter().filter(|stmt| loop_lane(diagram, stmt) == Some(lane_ix)) {
+            text.push_str(&loop_line(diagram, stmt));
+            text.push('\n');
+        }
+        text.push_str("}\n");
+    }
+    text
+}
+
+pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
+    let source = diagram.node(edge.source);
+    let target = diagram.node(edge.target);
+    let target_ref = if source.lane == target.lane {
+        target.id.clone()
+    } else {
+        format!("{}.{}", diagram.lanes[target.lane].id, target.id)
+    };
+    let mut line = format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);
+    let mut attributes: Vec<String> = Vec::new();
+    if let Some(label) = &edge.label {
+        attributes.push(format!("label={}", quote(label)));
+    }
+    attributes.extend(edge.attributes.iter().map(|a| format!("{}={}", a.key, quote(&a.value))));
+    if !attributes.is_empty() {
+        let _ = write!(line, " [{}]", attributes.join(", "));
+    }
+    line
+}
+
+/// A loop belongs in the lane of its first member.
+fn loop_lane(diagram: &Diagram, stmt: &Loop) -> Option<LaneIx> {
+    stmt.members.first().map(|&first| diagram.node(first).lane)
+}
+
+pub fn loop_line(diagram: &Diagram, stmt: &Loop) -> String {
+    let mut line = format!("loop [{}]", stmt.condition);
+    for &member in &stmt.members {
+        line.push(' ');
+        line.push_str(&diagram.node(member).id);
+    }
+    line
+}

@@ -1,0 +1,42 @@
+//! flowzap: an offline compiler, linter and renderer for FlowZap Code.
+//!
+//! The pipeline runs one way: [`syntax`] reads text into a spanned tree,
+//! [`model`] resolves it into a [`model::Diagram`] with a petgraph graph, and
+//! [`emit`] writes it out again. [`load`] runs the front end in one call.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod model;
+pub mod synth;
+pub mod syntax;
+
+use diagnostics::Diagnostic;
+use model::Diagram;
+use syntax::ast::SourceFile;
+
+/// A file read by the front end: its tree, its model and all its findings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub syntax: SourceFile,
+    /// Everything that resolved; incomplete when there are errors.
+    pub diagram: Diagram,
+    /// Sorted by position in the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and resolves FlowZap Code, collecting every problem of the file.
+pub fn load(text: &str) -> Loaded {
+    let parsed = syntax::parse(text);
+    let (diagram, resolve_diagnostics) = model::resolve(&parsed.file);
+    let mut diagnostics = parsed.diagnostics;
+    diagnostics.extend(resolve_diagnostics);
+    diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
+    Loaded { syntax: parsed.file, diagram, diagnostics }
+}

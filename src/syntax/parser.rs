@@ -1,0 +1,399 @@
+//! From text to [`SourceFile`]: the pest grammar reads the lines, this driver
+//! pairs lane braces, and every unreadable line becomes a diagnostic while the
+//! lines after it are still read.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use super::ast::*;
+use super::explain::{explain_invalid_line, joins_into_statement, recovery_for, unclosed_quote_start, Recovery};
+use super::strings::unescape;
+use super::Span;
+use crate::diagnostics::{Code, Diagnostic};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/flowzap.pest"]
+pub(crate) struct FlowZapGrammar;
+
+/// The syntax tree of a file and everything found wrong while reading it.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub file: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One line's meaning before lane blocks are paired.
+enum LineItem {
+    LaneOpen { id: Spanned<String>, label: Option<Spanned<String>>, span: Span },
+    LaneClose(Span),
+    Statement(Statement),
+    Invalid(Span),
+}
+
+/// Parses FlowZap Code. Never fails: problems are returned as diagnostics.
+pub fn parse(text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    report_control_characters(text, &mut diagnostics);
+
+    let lines = match FlowZapGrammar::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file) => read_lines(file),
+            None => Vec::new(),
+        },
+        // The grammar accepts any text line by line; reaching this would be a
+        // grammar bug, reported rather than panicked on.
+        Err(error) => {
+            let at = match error.location {
+                pest::error::InputLocation::Pos(at) => at,
+                pest::error::InputLocation::Span((start, _)) => start,
+            };
+            diagnostics.push(Diagnostic::new(
+                Code::E014,
+                "the file could not be read as FlowZap Code",
+                Span::new(at, at),
+                "reading stopped here",
+            ));
+            Vec::new()
+        }
+    };
+
+    let mut unreadable = Unreadable::default();
+    let lines = explain_invalid_lines(text, lines, &mut diagnostics, &mut unreadable);
+    let mut file = assemble_lanes(lines, &mut diagnostics);
+    file.unreadable_lines = unreadable.lines;
+    file.unreadable_node_ids = unreadable.node_ids;
+    Parsed { file, diagnostics }
+}
+
+fn report_control_characters(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    for (at, character) in text.char_indices() {
+        if character.is_control() && !matches!(character, '\t' | '\n' | '\r') {
+            let span = Span::new(at, at + character.len_utf8());
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E013,
+                    format!("control character U+{:04X} in the text", character as u32),
+                    span,
+                    "invisible control character here",
+                )
+                .with_help("delete it; FlowZap text may hold tabs and line breaks but no other control characters"),
+            );
+        }
+    }
+}
+
+fn read_lines(file: Pair<'_, Rule>) -> Vec<LineItem> {
+    let mut items = Vec::new();
+    for line in file.into_inner().filter(|pair| pair.as_rule() == Rule::line) {
+        let Some(content) = line.into_inner().next() else { continue };
+        items.push(read_line_content(content));
+    }
+    items
+}
+
+fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
+    Spanned::new(pair.as_str().to_owned(), pair.as_span().into())
+}
+
+fn read_line_content(pair: Pair<'_, Rule>) -> LineItem {
+    let span: Span = pair.as_span().into();
+    match pair.as_rule() {
+        Rule::line_comment => LineItem::Statement(Statement::LineComment(comment_text(pair))),
+        Rule::hash_comment => LineItem::Statement(Statement::HashComment(comment_text(pair))),
+        Rule::lane_close => LineItem::LaneClose(span),
+        Rule::lane_open => read_lane_open(pair),
+        Rule::node_decl => LineItem::Statement(Statement::Node(read_node(pair))),
+        Rule::edge => LineItem::Statement(Statement::Edge(read_edge(pair))),
+        Rule::loop_stmt => LineItem::Statement(Statement::Loop(read_loop(pair))),
+        _ => LineItem::Invalid(span),
+    }
+}
+
+/// The text after `//` or `#`, trimmed, spanning the whole comment.
+fn comment_text(pair: Pair<'_, Rule>) -> Spanned<String> {
+    let span: Span = pair.as_span().into();
+    let text = pair
+        .into_inner()
+        .next()
+        .map(|rest| rest.as_str().trim().to_owned())
+        .unwrap_or_default();
+    Spanned::new(text, span)
+}
+
+fn read_lane_open(pair: Pair<'_, Rule>) -> LineItem {
+    let span: Span = pair.as_span().into();
+    let mut id = Spanned::new(String::new(), span);
+    let mut label = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::lane_id => id = spanned(&part),
+            Rule::lane_label => {
+                if let Some(text) = part.into_inner().next() {
+                    label = Some(trimmed(&text));
+                }
+            }
+            _ => {}
+        }
+    }
+    LineItem::LaneOpen { id, label, span }
+}
+
+/// A label with the trailing blanks cut off, its span shrunk to match.
+fn trimmed(pair: &Pair<'_, Rule>) -> Spanned<String> {
+    let raw = pair.as_str();
+    let text = raw.trim_end();
+    let start = pair.as_span().start();
+    Spanned::new(text.to_owned(), Span::new(start, start + text.len()))
+}
+
+fn read_attribute(pair: Pair<'_, Rule>) -> Attribute {
+    let span: Span = pair.as_span().into();
+    let mut key = Spanned::new(String::new(), span);
+    let mut separator = Spanned::new(Separator::Colon, span);
+    let mut value = Spanned::new(AttrValue::Quoted(String::new()), span);
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::attr_key => key = spanned(&part),
+            Rule::attr_sep => {
+                let kind = if part.as_str() == "=" { Separator::Equals } else { Separator::Colon };
+                separator = Spanned::new(kind, part.as_span().into());
+            }
+            Rule::string => {
+                let inner = part.clone().into_inner().next().map(|inner| inner.as_str()).unwrap_or("");
+                value = Spanned::new(AttrValue::Quoted(unescape(inner)), part.as_span().into());
+            }
+            Rule::bare_value => value = Spanned::new(AttrValue::Bare(part.as_str().to_owned()), part.as_span().into()),
+            _ => {}
+        }
+    }
+    Attribute { key, separator, value, span }
+}
+
+fn read_node(pair: Pair<'_, Rule>) -> NodeDecl {
+    let span: Span = pair.as_span().into();
+    let mut node = NodeDecl {
+        id: Spanned::new(String::new(), span),
+        shape: Spanned::new(String::new(), span),
+        attributes: Vec::new(),
+        span,
+    };
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::node_id => node.id = spanned(&part),
+            Rule::shape => node.shape = spanned(&part),
+            Rule::attribute => node.attributes.push(read_attribute(part)),
+            _ => {}
+        }
+    }
+    node
+}
+
+fn read_endpoint(pair: Pair<'_, Rule>) -> Endpoint {
+    let span: Span = pair.as_span().into();
+    let mut endpoint = Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::lane_prefix => endpoint.lane_prefix = Some(spanned(&part)),
+            Rule::node_ref => endpoint.node = spanned(&part),
+            Rule::handle_call => {
+                endpoint.handle = part.into_inner().find(|inner| inner.as_rule() == Rule::direction).map(|d| spanned(&d));
+            }
+            _ => {}
+        }
+    }
+    endpoint
+}
+
+fn read_edge(pair: Pair<'_, Rule>) -> EdgeStmt {
+    let span: Span = pair.as_span().into();
+    let mut source = None;
+    let mut target = None;
+    let mut attributes = Vec::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::source => source = Some(read_endpoint(part)),
+            Rule::target => target = Some(read_endpoint(part)),
+            Rule::edge_attrs => attributes.extend(part.into_inner().map(read_attribute)),
+            _ => {}
+        }
+    }
+    let empty = || Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+    EdgeStmt { source: source.unwrap_or_else(empty), target: target.unwrap_or_else(empty), attributes, span }
+}
+
+fn read_loop(pair: Pair<'_, Rule>) -> LoopStmt {
+    let span: Span = pair.as_span().into();
+    let mut condition = Spanned::new(String::new(), span);
+    let mut members = Vec::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::loop_condition => {
+                let raw = part.as_str();
+                let leading = raw.len() - raw.trim_start().len();
+                let text = raw.trim();
+                let start = part.as_span().start() + leading;
+                condition = Spanned::new(text.to_owned(), Span::new(start, start + text.len()));
+            }
+            Rule::loop_members => {
+                for member in part.into_inner() {
+                    let member_span: Span = member.as_span().into();
+                    let mut lane_prefix = None;
+                    let mut node = Spanned::new(String::new(), member_span);
+                    for piece in member.into_inner() {
+                        match piece.as_rule() {
+                            Rule::lane_prefix => lane_prefix = Some(spanned(&piece)),
+                            Rule::node_ref => node = spanned(&piece),
+                            _ => {}
+                        }
+                    }
+                    members.push(LoopMember { lane_prefix, node, span: member_span });
+                }
+            }
+            _ => {}
+        }
+    }
+    LoopStmt { condition, members, span }
+}
+
+#[derive(Default)]
+struct Unreadable {
+    lines: usize,
+    node_ids: Vec<String>,
+}
+
+/// Turns invalid lines into diagnostics, keeping what they most likely meant
+/// for the lane structure. A string left open on one line and closed on the
+/// next is one E012, not two unrelated errors.
+fn explain_invalid_lines(
+    text: &str,
+    lines: Vec<LineItem>,
+    diagnostics: &mut Vec<Diagnostic>,
+    unreadable: &mut Unreadable,
+) -> Vec<LineItem> {
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut dialect = super::explain::Dialect::default();
+    let mut lines = lines.into_iter().peekable();
+    while let Some(item) = lines.next() {
+        let LineItem::Invalid(span) = item else {
+            kept.push(item);
+            continue;
+        };
+        let line_text = &text[span.start..span.end];
+        unreadable.lines += 1;
+        match recovery_for(line_text, span.start) {
+            Recovery::CloseLane(brace) => kept.push(LineItem::LaneClose(brace)),
+            Recovery::OpenLane { id, label } => kept.push(LineItem::LaneOpen {
+                id: Spanned::new(id, span),
+                label: label.map(|label| Spanned::new(label, span)),
+                span,
+            }),
+            Recovery::NodeId(id) => unreadable.node_ids.push(id),
+            Recovery::None => {}
+        }
+        if let Some(open_at) = unclosed_quote_start(line_text) {
+            if let Some(LineItem::Invalid(next_span)) = lines.peek() {
+                let next_text = &text[next_span.start..next_span.end];
+                if joins_into_statement(line_text, next_text) {
+                    let whole = Span::new(span.start + open_at, next_span.end);
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E012,
+                            "a string runs over two lines",
+                            whole,
+                            "this string starts here and ends on the next line",
+                        )
+                        .with_help("FlowZap strings end on the line they start on: join the two lines into one"),
+                    );
+                    lines.next();
+                    continue;
+                }
+            }
+        }
+        diagnostics.push(explain_invalid_line(line_text, span.start, &mut dialect));
+    }
+    kept
+}
+
+fn assemble_lanes(lines: Vec<LineItem>, diagnostics: &mut Vec<Diagnostic>) -> SourceFile {
+    let mut items: Vec<Item> = Vec::new();
+    // Indices into `items` of the lanes still open, innermost last.
+    let mut open: Vec<usize> = Vec::new();
+    // Lanes whose missing `}` was already explained by a nested-lane error.
+    let mut explained: Vec<usize> = Vec::new();
+    let mut label_may_follow = false;
+
+    for line in lines {
+        let expecting_label = std::mem::take(&mut label_may_follow);
+        match line {
+            LineItem::LaneOpen { id, label, span } => {
+                if let Some(&outer) = open.last() {
+                    if let Item::Lane(outer_lane) = &items[outer] {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::E017,
+                                format!("lane `{}` is opened inside lane `{}`", id.value, outer_lane.id.value),
+                                span,
+                                "this lane opens before the previous one is closed",
+                            )
+                            .with_label(outer_lane.open_span, format!("lane `{}` opens here", outer_lane.id.value))
+                            .with_help(format!(
+                                "lanes do not nest: close `{}` with `}}` before opening `{}`",
+                                outer_lane.id.value, id.value
+                            )),
+                        );
+                        explained.push(outer);
+                    }
+                }
+                label_may_follow = label.is_none();
+                let label = label.map(|text| LaneLabel { text, on_next_line: false });
+                items.push(Item::Lane(LaneBlock { id, label, open_span: span, close_span: None, statements: Vec::new() }));
+                open.push(items.len() - 1);
+            }
+            LineItem::LaneClose(span) => match open.pop() {
+                Some(index) => {
+                    if let Item::Lane(lane) = &mut items[index] {
+                        lane.close_span = Some(span);
+                    }
+                }
+                None => diagnostics.push(
+                    Diagnostic::new(Code::E010, "this `}` closes no lane", span, "no lane is open here")
+                        .with_help("delete it, or open a lane above it with `laneId { # Label`"),
+                ),
+            },
+            LineItem::Statement(statement) => match open.last() {
+                Some(&index) => {
+                    if let Item::Lane(lane) = &mut items[index] {
+                        match statement {
+                            Statement::HashComment(text) if expecting_label => {
+                                lane.label = Some(LaneLabel { text, on_next_line: true });
+                            }
+                            other => lane.statements.push(other),
+                        }
+                    }
+                }
+                None => items.push(Item::Statement(statement)),
+            },
+            LineItem::Invalid(_) => {}
+        }
+    }
+
+    for index in open {
+        if explained.contains(&index) {
+            continue;
+        }
+        if let Item::Lane(lane) = &items[index] {
+            let last = lane.statements.last().map(Statement::span).unwrap_or(lane.open_span);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E009,
+                    format!("lane `{}` is never closed", lane.id.value),
+                    lane.open_span,
+                    "this lane has no closing `}`",
+                )
+                .with_label(last, "its last statement")
+                .with_help("add a line holding only `}` after the lane's last statement"),
+            );
+        }
+    }
+    SourceFile { items, ..SourceFile::default() }
+}

@@ -1,0 +1,30 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The `flowzap` binary with a fixed terminal width and no colour, run from
+/// `dir` so that reports name files relative to it.
+pub fn flowzap(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("flowzap").expect("the flowzap binary is built for tests");
+    command.current_dir(dir).env("COLUMNS", "100").env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// `// expect CODE line:col` lines of a fixture.
+pub fn expectations(text: &str) -> Vec<(String, usize, usize)> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("// expect "))
+        .filter_map(|rest| {
+            let (code, position) = rest.trim().split_once(' ')?;
+            let (line, column) = position.split_once(':')?;
+            Some((code.to_owned(), line.parse().ok()?, column.parse().ok()?))
+        })
+        .collect()
+}

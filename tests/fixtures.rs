@@ -1,0 +1,75 @@
+//! Every fixture through the real binary: a snapshot of its diagnostics, the
+//! findings its `// expect` lines require, and the exit code its kind implies.
+
+mod common;
+
+use std::path::Path;
+
+use common::{expectations, fixtures_dir, flowzap};
+use serde_json::Value;
+
+fn check_json(dir: &Path, name: &str) -> (i32, Value) {
+    let output = flowzap(dir).args(["check", "--format", "json", name]).output().expect("flowzap runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("check --format json prints JSON");
+    (output.status.code().unwrap_or(-1), report)
+}
+
+fn assert_expectations(path: &Path, report: &Value) {
+    let bytes = std::fs::read(path).expect("fixture is readable");
+    let text = String::from_utf8_lossy(&bytes);
+    let found: Vec<(String, usize, usize)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or("").to_owned(), d["line"].as_u64().unwrap_or(0) as usize, d["column"].as_u64().unwrap_or(0) as usize))
+        .collect();
+    for expected in expectations(&text) {
+        assert!(found.contains(&expected), "{}: expected {:?} among {:?}", path.display(), expected, found);
+    }
+}
+
+#[test]
+fn valid_fixtures() {
+    insta::glob!("../fixtures", "valid/*.fz", |path| {
+        let dir = path.parent().expect("fixture has a folder");
+        let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+        let (code, report) = check_json(dir, name);
+        assert_eq!(code, 0, "{name} should have no errors: {report:#}");
+        assert_eq!(report["files"][0]["errors"], 0, "{name}");
+        assert_expectations(path, &report);
+
+        let human = flowzap(dir).args(["check", name]).output().expect("flowzap runs");
+        insta::assert_snapshot!("check", String::from_utf8_lossy(&human.stdout));
+
+        let graph = flowzap(dir).args(["graph", name]).output().expect("flowzap runs");
+        assert!(graph.status.success(), "graph {name}: {}", String::from_utf8_lossy(&graph.stderr));
+        insta::assert_snapshot!("graph", String::from_utf8_lossy(&graph.stdout));
+    });
+}
+
+#[test]
+fn invalid_fixtures() {
+    insta::glob!("../fixtures", "invalid/*.fz", |path| {
+        let dir = path.parent().expect("fixture has a folder");
+        let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+        let (code, report) = check_json(dir, name);
+        assert_eq!(code, 1, "{name} must fail");
+        let errors = report["diagnostics"].as_array().expect("array").iter().filter(|d| d["severity"] == "error").count();
+        assert!(errors >= 1, "{name} has no error");
+        let text = String::from_utf8_lossy(&std::fs::read(path).expect("readable")).into_owned();
+        assert!(expectations(&text).iter().any(|(code, _, _)| code.starts_with('E')), "{name} names no expected error");
+        assert_expectations(path, &report);
+
+        let human = flowzap(dir).args(["check", name]).output().expect("flowzap runs");
+        insta::assert_snapshot!("check", String::from_utf8_lossy(&human.stdout));
+    });
+}
+
+#[test]
+fn enough_fixtures_of_each_kind() {
+    let count = |kind: &str| {
+        std::fs::read_dir(fixtures_dir().join(kind)).expect("folder").filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "fz"))).count()
+    };
+    assert!(count("valid") >= 25);
+    assert!(count("invalid") >= 25);
+}
