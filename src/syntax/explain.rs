@@ -332,7 +332,7 @@ fn describe_expected(rules: &[Rule]) -> String {
     let mut words: Vec<&str> = rules
         .iter()
         .map(|rule| match rule {
-            Rule::string | Rule::string_inner => "a quoted string",
+            Rule::string => "a quoted string",
             Rule::attribute | Rule::attr_key => "an attribute like `label:\"…\"`",
             Rule::attr_sep => "`:`",
             Rule::shape => "a shape (circle, rectangle, diamond or taskbox)",
@@ -347,7 +347,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::edge_attrs => "`[label=\"…\"]`",
             Rule::lane_label => "`# Display label`",
             Rule::loop_condition => "a condition",
-            Rule::loop_members | Rule::loop_member => "node ids",
+            Rule::loop_member => "node ids",
             Rule::EOI => "the end of the line",
             _ => "something else",
         })

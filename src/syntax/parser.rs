@@ -23,6 +23,9 @@ pub struct Parsed {
 }
 
 /// One line's meaning before lane blocks are paired.
+// Lines are moved once into the tree; boxing the large variant would cost an
+// allocation per line for nothing.
+#[allow(clippy::large_enum_variant)]
 enum LineItem {
     LaneOpen { id: Spanned<String>, label: Option<Spanned<String>>, span: Span },
     LaneClose(Span),
@@ -84,9 +87,10 @@ fn report_control_characters(text: &str, diagnostics: &mut Vec<Diagnostic>) {
 
 fn read_lines(file: Pair<'_, Rule>) -> Vec<LineItem> {
     let mut items = Vec::new();
-    for line in file.into_inner().filter(|pair| pair.as_rule() == Rule::line) {
-        let Some(content) = line.into_inner().next() else { continue };
-        items.push(read_line_content(content));
+    for content in file.into_inner() {
+        if content.as_rule() != Rule::EOI {
+            items.push(read_line_content(content));
+        }
     }
     items
 }
@@ -159,7 +163,8 @@ fn read_attribute(pair: Pair<'_, Rule>) -> Attribute {
                 separator = Spanned::new(kind, part.as_span().into());
             }
             Rule::string => {
-                let inner = part.clone().into_inner().next().map(|inner| inner.as_str()).unwrap_or("");
+                let quoted = part.as_str();
+                let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
                 value = Spanned::new(AttrValue::Quoted(unescape(inner)), part.as_span().into());
             }
             Rule::bare_value => value = Spanned::new(AttrValue::Bare(part.as_str().to_owned()), part.as_span().into()),
@@ -234,8 +239,9 @@ fn read_loop(pair: Pair<'_, Rule>) -> LoopStmt {
                 let start = part.as_span().start() + leading;
                 condition = Spanned::new(text.to_owned(), Span::new(start, start + text.len()));
             }
-            Rule::loop_members => {
-                for member in part.into_inner() {
+            Rule::loop_member => {
+                let member = part;
+                {
                     let member_span: Span = member.as_span().into();
                     let mut lane_prefix = None;
                     let mut node = Spanned::new(String::new(), member_span);

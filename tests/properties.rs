@@ -1,0 +1,286 @@
+//! Properties over generated inputs: the front end survives anything, and a
+//! model printed as FlowZap Code reads back as the same model.
+
+mod common;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use flowzap::cli::report::{render_human, SourceText, Style};
+use flowzap::model::{Attribute, Diagram, Edge, Lane, Loop, Node, Shape, Side};
+use flowzap::syntax::Span;
+use proptest::prelude::*;
+
+/// Runs the whole front end and everything that shows its results, on a
+/// thread with a deadline: a panic or a hang fails the case.
+fn survives(text: String) -> Result<(), TestCaseError> {
+    let (done, finished) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let loaded = flowzap::load(&text);
+        let source = SourceText::new("input.fz", text);
+        let shown = render_human(&source, &loaded.diagnostics, Style { color: false, unicode: true, width: 80 });
+        for diagnostic in &loaded.diagnostics {
+            let _ = flowzap::cli::report::to_json(&source, diagnostic);
+        }
+        if !loaded.has_errors() {
+            let _ = flowzap::emit::graph_json::to_string(&loaded.diagram);
+            let _ = flowzap::emit::fz::to_string(&loaded.diagram);
+        }
+        let _ = done.send(shown.len());
+    });
+    match finished.recv_timeout(Duration::from_secs(20)) {
+        Ok(_) => {}
+        Err(mpsc::RecvTimeoutError::Timeout) => return Err(TestCaseError::fail("the front end hung for 20 s")),
+        Err(mpsc::RecvTimeoutError::Disconnected) => return Err(TestCaseError::fail("the front end panicked")),
+    }
+    worker.join().map_err(|_| TestCaseError::fail("the front end panicked"))
+}
+
+/// Pieces of FlowZap and of its lookalikes, so random text hits the grammar's
+/// corners far more often than random characters would.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "n1", "n2", "n10", "lane", "a", "_x", ":", ": ", " ", "  ", "\t", "\n", "\r\n", "\r", "{", "}", "{ #", "# ",
+            "circle", "rectangle", "diamond", "taskbox", "rect", "label", "owner", "=", "\"", "\\", "\\\"", "'",
+            "->", "-->", "=>", ".", ".handle(", "handle", "(", ")", "right", "LEFT", "top", "bottom", "[", "]",
+            "[label=\"", "loop", "loop [", "//", "graph TD", "@startuml", "|", ",", "🎉", "é", "\u{0}", "\u{1b}",
+            "\u{feff}", "\u{2028}", "\u{85}",
+        ]).prop_map(str::to_owned),
+        1 => any::<char>().prop_map(String::from),
+    ]
+}
+
+fn tokens() -> impl Strategy<Value = String> {
+    prop::collection::vec(token(), 0..80).prop_map(|parts| parts.concat())
+}
+
+fn fixture_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    for kind in ["valid", "invalid"] {
+        let folder = common::fixtures_dir().join(kind);
+        let mut entries: Vec<_> = std::fs::read_dir(folder).expect("fixtures").filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if let Ok(bytes) = std::fs::read(&path) {
+                texts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    texts
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Insert(usize, String),
+    Delete(usize, usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), token()).prop_map(|(at, text)| Mutation::Insert(at, text)),
+        (any::<usize>(), 1..12usize).prop_map(|(at, len)| Mutation::Delete(at, len)),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> String {
+    let mut characters: Vec<char> = text.chars().collect();
+    for mutation in mutations {
+        match mutation {
+            Mutation::Insert(at, piece) => {
+                let at = at % (characters.len() + 1);
+                characters.splice(at..at, piece.chars());
+            }
+            Mutation::Delete(at, len) if !characters.is_empty() => {
+                let at = at % characters.len();
+                let end = (at + len).min(characters.len());
+                characters.drain(at..end);
+            }
+            Mutation::DuplicateLine(n) | Mutation::SwapLines(n, _) => {
+                let joined: String = characters.iter().collect();
+                let mut lines: Vec<&str> = joined.split('\n').collect();
+                if lines.is_empty() {
+                    continue;
+                }
+                let a = n % lines.len();
+                if let Mutation::SwapLines(_, m) = mutation {
+                    let b = m % lines.len();
+                    lines.swap(a, b);
+                } else {
+                    lines.insert(a, lines[a]);
+                }
+                characters = lines.join("\n").chars().collect();
+            }
+            Mutation::Delete(..) => {}
+        }
+    }
+    characters.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_token_soup_never_panics_or_hangs(text in tokens()) {
+        survives(text)?;
+    }
+
+    #[test]
+    fn random_bytes_never_panic_or_hang(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        survives(String::from_utf8_lossy(&bytes).into_owned())?;
+    }
+
+    #[test]
+    fn mutated_fixtures_never_panic_or_hang(choice in any::<prop::sample::Index>(), mutations in prop::collection::vec(mutation(), 1..8)) {
+        let texts = fixture_texts();
+        let text = texts[choice.index(texts.len())].clone();
+        survives(mutate(&text, &mutations))?;
+    }
+}
+
+// ------------------------------------------------------------ round trips
+
+/// Text a label, value or condition may hold: anything but control
+/// characters, without surrounding white space (which FlowZap does not keep).
+fn text(max: usize) -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::string::string_regex(&format!("\\PC{{0,{max}}}")).expect("regex"),
+        proptest::string::string_regex(&format!("[a-z \"\\\\#\\]\\[|{{}}:=]{{0,{max}}}")).expect("regex"),
+    ]
+    .prop_map(|s| s.trim().to_owned())
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop::sample::select(Shape::ALL.to_vec())
+}
+
+fn side() -> impl Strategy<Value = Side> {
+    prop::sample::select(Side::ALL.to_vec())
+}
+
+#[derive(Debug, Clone)]
+struct NodeSpec {
+    lane: usize,
+    shape: Shape,
+    attributes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+struct EdgeSpec {
+    source: usize,
+    target: usize,
+    handles: (Side, Side),
+    label: Option<String>,
+}
+
+fn attributes() -> impl Strategy<Value = Vec<(String, String)>> {
+    let keys = prop::sample::subsequence(vec!["label", "owner", "description", "system", "colour"], 0..=5).prop_shuffle();
+    keys.prop_flat_map(|keys| {
+        let count = keys.len();
+        (Just(keys), prop::collection::vec(text(30), count))
+    })
+    .prop_map(|(keys, values)| keys.into_iter().map(str::to_owned).zip(values).collect())
+}
+
+prop_compose! {
+    fn diagram_model()(lane_count in 1..5usize)
+        (lane_labels in prop::collection::vec(text(20).prop_map(|l| if l.is_empty() { "Lane".to_owned() } else { l }), lane_count),
+         lane_names in prop::collection::vec("[a-zA-Z_][a-zA-Z0-9_]{0,6}", lane_count),
+         nodes in prop::collection::vec((0..lane_count, shape(), attributes()).prop_map(|(lane, shape, attributes)| NodeSpec { lane, shape, attributes }), 1..20),
+         edge_seeds in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), side(), side(), prop::option::of(text(20))), 0..30),
+         loop_seeds in prop::collection::vec((text(20), prop::collection::vec(any::<prop::sample::Index>(), 2..5)), 0..3))
+        -> Diagram
+    {
+        build_model(lane_labels, lane_names, nodes, edge_seeds, loop_seeds)
+    }
+}
+
+type EdgeSeed = (prop::sample::Index, prop::sample::Index, Side, Side, Option<String>);
+type LoopSeed = (String, Vec<prop::sample::Index>);
+
+/// A model in canonical order: nodes grouped by lane and numbered n1…nN,
+/// edges and loops grouped by the lane they belong in. (A lane block cannot
+/// be reopened, so that is the only order text can express.)
+fn build_model(lane_labels: Vec<String>, lane_names: Vec<String>, mut nodes: Vec<NodeSpec>, edge_seeds: Vec<EdgeSeed>, loop_seeds: Vec<LoopSeed>) -> Diagram {
+    let mut diagram = Diagram::new();
+    for (i, (name, label)) in lane_names.into_iter().zip(lane_labels).enumerate() {
+        diagram.add_lane(Lane { id: format!("{name}{i}"), label, span: Span::default(), label_span: None });
+    }
+    nodes.sort_by_key(|node| node.lane);
+    for (i, spec) in nodes.iter().enumerate() {
+        let attributes = spec.attributes.iter().map(|(key, value)| Attribute { key: key.clone(), value: value.clone(), span: Span::default() }).collect();
+        diagram.add_node(Node { id: format!("n{}", i + 1), shape: spec.shape, attributes, lane: spec.lane, id_span: Span::default(), span: Span::default() });
+    }
+    let mut edges: Vec<EdgeSpec> = edge_seeds
+        .into_iter()
+        .map(|(source, target, from, to, label)| EdgeSpec { source: source.index(nodes.len()), target: target.index(nodes.len()), handles: (from, to), label })
+        .collect();
+    edges.sort_by_key(|edge| nodes[edge.source].lane);
+    for edge in edges {
+        let lane = nodes[edge.source].lane;
+        diagram.add_edge(Edge {
+            source: petgraph::graph::NodeIndex::new(edge.source),
+            target: petgraph::graph::NodeIndex::new(edge.target),
+            source_handle: edge.handles.0,
+            target_handle: edge.handles.1,
+            handles_written: true,
+            label: edge.label,
+            label_span: None,
+            attributes: Vec::new(),
+            written_in: Some(lane),
+            span: Span::default(),
+        });
+    }
+    let mut loops: Vec<Loop> = loop_seeds
+        .into_iter()
+        .map(|(condition, members)| {
+            let members: Vec<_> = members.into_iter().map(|m| petgraph::graph::NodeIndex::new(m.index(nodes.len()))).collect();
+            let lane = nodes[members[0].index()].lane;
+            Loop { condition, members, written_in: Some(lane), span: Span::default() }
+        })
+        .collect();
+    loops.sort_by_key(|stmt| stmt.written_in);
+    diagram.loops = loops;
+    diagram
+}
+
+/// Everything a model says, without source positions.
+fn meaning(diagram: &Diagram) -> String {
+    let id = |index: petgraph::graph::NodeIndex| diagram.node(index).id.clone();
+    let lane = |lane: Option<usize>| lane.map(|l| diagram.lanes[l].id.clone());
+    let mut out = Vec::new();
+    for l in &diagram.lanes {
+        out.push(format!("lane {:?} {:?}", l.id, l.label));
+    }
+    for n in &diagram.nodes {
+        let attributes: Vec<_> = n.attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect();
+        out.push(format!("node {} {} {:?} {}", n.id, n.shape, attributes, diagram.lanes[n.lane].id));
+    }
+    for e in &diagram.edges {
+        out.push(format!("edge {} {} {} {} {:?} {:?} {}", id(e.source), e.source_handle, id(e.target), e.target_handle, e.label, lane(e.written_in), e.handles_written));
+    }
+    for l in &diagram.loops {
+        let members: Vec<_> = l.members.iter().map(|&m| id(m)).collect();
+        out.push(format!("loop {:?} {:?} {:?}", l.condition, members, lane(l.written_in)));
+    }
+    out.join("\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn printed_models_parse_back_to_the_same_model(model in diagram_model()) {
+        let text = flowzap::emit::fz::to_string(&model);
+        let loaded = flowzap::load(&text);
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{}: {}", d.code, d.message)).collect();
+        prop_assert!(errors.is_empty(), "errors {:?} in\n{}", errors, text);
+        prop_assert_eq!(meaning(&loaded.diagram), meaning(&model), "text was\n{}", text);
+        // And printing is a fixed point.
+        prop_assert_eq!(flowzap::emit::fz::to_string(&loaded.diagram), text);
+    }
+}
