@@ -21,4 +21,13 @@ echo "== clippy"
 cargo clippy --locked --all-targets -- -D warnings
 
 echo "== tests"
-RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --all-targets
+mkdir -p target
+set +e
+RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --all-targets 2>&1 | tee target/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over every test binary, so the total is read at a glance.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) passed += $i; if ($(i+1) ~ /^failed/) failed += $i } }
+     END { printf "total: %d passed, %d failed\n", passed, failed }' target/test-output.log
+exit "$status"
