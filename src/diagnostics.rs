@@ -127,6 +127,13 @@ impl Label {
     }
 }
 
+/// Replace the text at `span` with `replacement` (an empty span inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
 /// One finding. Built with [`Diagnostic::new`] and the chained setters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -136,6 +143,9 @@ pub struct Diagnostic {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Edits that turn a tolerated form into the canonical one without
+    /// changing what the diagram means; empty when no such fix exists.
+    pub fix: Vec<Edit>,
 }
 
 impl Diagnostic {
@@ -147,7 +157,14 @@ impl Diagnostic {
             primary: Label::new(span, label),
             secondary: Vec::new(),
             help: None,
+            fix: Vec::new(),
         }
+    }
+
+    /// Adds one edit of the fix.
+    pub fn with_edit(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix.push(Edit { span, replacement: replacement.into() });
+        self
     }
 
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
@@ -217,6 +234,25 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         *score >= 0.8 || strsim::damerau_levenshtein(&wanted_lower, &candidate.to_lowercase()) <= 1
     })
     .map(|(candidate, _)| candidate)
+}
+
+/// Applies the fixes of `diagnostics` to `text`. Edits that overlap an
+/// earlier one are skipped, so the result is always well formed.
+pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut edits: Vec<&Edit> = diagnostics.iter().flat_map(|d| d.fix.iter()).collect();
+    edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        if edit.span.start < at || edit.span.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..edit.span.start]);
+        out.push_str(&edit.replacement);
+        at = edit.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 #[cfg(test)]

@@ -73,3 +73,30 @@ fn enough_fixtures_of_each_kind() {
     assert!(count("valid") >= 25);
     assert!(count("invalid") >= 25);
 }
+
+/// Applying every fix-it, as often as new ones appear, removes the findings
+/// that had one and changes nothing the diagram means.
+#[test]
+fn fixes_remove_their_warnings_and_keep_the_meaning() {
+    insta::glob!("../fixtures", "valid/*.fz", |path| {
+        let text = String::from_utf8_lossy(&std::fs::read(path).expect("readable")).into_owned();
+        let before = flowzap::load(&text);
+        let graph_before = flowzap::emit::graph_json::to_string(&before.diagram);
+        let mut fixed = text.clone();
+        for _ in 0..5 {
+            let loaded = flowzap::load(&fixed);
+            if loaded.diagnostics.iter().all(|d| d.fix.is_empty()) {
+                break;
+            }
+            fixed = flowzap::diagnostics::apply_fixes(&fixed, &loaded.diagnostics);
+        }
+        let after = flowzap::load(&fixed);
+        let left: Vec<_> = after.diagnostics.iter().filter(|d| !d.fix.is_empty()).map(|d| d.code).collect();
+        assert!(left.is_empty(), "{}: fixes left {left:?} in\n{fixed}", path.display());
+        assert!(!after.has_errors(), "{}: fixing introduced errors in\n{fixed}", path.display());
+        assert_eq!(flowzap::emit::graph_json::to_string(&after.diagram), graph_before, "{}: meaning changed:\n{fixed}", path.display());
+        if before.diagnostics.iter().any(|d| !d.fix.is_empty()) {
+            assert_ne!(fixed, text, "{}: fixes applied", path.display());
+        }
+    });
+}

@@ -106,6 +106,15 @@ pub struct JsonLabel {
 }
 
 #[derive(Serialize)]
+pub struct JsonEdit {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: String,
+}
+
+#[derive(Serialize)]
 pub struct JsonDiagnostic {
     pub code: &'static str,
     pub severity: Severity,
@@ -117,6 +126,8 @@ pub struct JsonDiagnostic {
     pub end_column: usize,
     pub labels: Vec<JsonLabel>,
     pub help: Option<String>,
+    /// Edits that apply the fix-it; empty when there is none.
+    pub fix: Vec<JsonEdit>,
 }
 
 fn json_label(source: &SourceText, span: Span, label: &str, primary: bool) -> JsonLabel {
@@ -142,5 +153,14 @@ pub fn to_json(source: &SourceText, diagnostic: &Diagnostic) -> JsonDiagnostic {
         end_column,
         labels,
         help: diagnostic.help.clone(),
+        fix: diagnostic
+            .fix
+            .iter()
+            .map(|edit| {
+                let (line, column) = source.position(edit.span.start);
+                let (end_line, end_column) = source.position(edit.span.end);
+                JsonEdit { line, column, end_line, end_column, replacement: edit.replacement.clone() }
+            })
+            .collect(),
     }
 }

@@ -98,7 +98,9 @@ impl<'a> Resolver<'a> {
                     self.diagnostics.push(
                         Diagnostic::new(Code::W003, "lane label on the line below the brace", label.text.span, "display label")
                             .with_label(block.open_span, "lane opens here")
-                            .with_help(format!("write it on the brace line: `{id} {{ # {}`", label.text.value)),
+                            .with_help(format!("write it on the brace line: `{id} {{ # {}`", label.text.value))
+                            .with_edit(Span::new(block.open_span.end, block.open_span.end), format!(" # {}", label.text.value))
+                            .with_edit(label.text.span, ""),
                     );
                 }
                 label.text.value.clone()
@@ -106,7 +108,8 @@ impl<'a> Resolver<'a> {
             _ => {
                 self.diagnostics.push(
                     Diagnostic::new(Code::W004, format!("lane `{id}` has no display label"), block.open_span, "no `# Label` here")
-                        .with_help(format!("add one: `{id} {{ # {}`; until then the id is shown", title_case(id))),
+                        .with_help(format!("add one: `{id} {{ # {}`; until then the id is shown", title_case(id)))
+                        .with_edit(block.open_span, format!("{id} {{ # {id}")),
                 );
                 String::new()
             }
@@ -217,7 +220,8 @@ impl<'a> Resolver<'a> {
                 };
                 self.diagnostics.push(
                     Diagnostic::new(code, format!("{what} are written with `{}`, not `{wrong}`", owner.canonical_separator()), attribute.separator.span, format!("`{wrong}` here"))
-                        .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(&value))),
+                        .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(&value)))
+                        .with_edit(attribute.separator.span, owner.canonical_separator()),
                 );
             }
             if !owner.known_keys().contains(&key) {
@@ -313,7 +317,8 @@ impl<'a> Resolver<'a> {
         if let Some(side) = Side::from_name(&lower) {
             self.diagnostics.push(
                 Diagnostic::new(Code::W010, format!("handle direction `{}` is not lower case", written.value), written.span, "write it in lower case")
-                    .with_help(format!("write `handle({side})`")),
+                    .with_help(format!("write `handle({side})`"))
+                    .with_edit(written.span, side.name()),
             );
             return Ok(Some(side));
         }
@@ -370,23 +375,27 @@ impl<'a> Resolver<'a> {
         if !handles_written {
             self.diagnostics.push(
                 Diagnostic::new(Code::W009, "edge without handles", stmt.span, "no `.handle(…)` on one or both ends")
-                    .with_help(format!("name the sides the line attaches to: `{canonical}`")),
+                    .with_help(format!("name the sides the line attaches to: `{canonical}`"))
+                    .with_edit(stmt.span, canonical.clone()),
             );
         }
         if let Some(prefix) = &stmt.source.lane_prefix {
             self.diagnostics.push(
                 Diagnostic::new(Code::W006, "lane prefix on an edge's source", prefix.span, "not needed")
-                    .with_help(format!("the source is never prefixed: `{canonical}`")),
+                    .with_help(format!("the source is never prefixed: `{canonical}`"))
+                    .with_edit(Span::new(stmt.source.span.start, stmt.source.node.span.start), ""),
             );
         }
         match &stmt.target.lane_prefix {
             Some(prefix) if source_lane == target_lane => self.diagnostics.push(
                 Diagnostic::new(Code::W006, "lane prefix on a target in the same lane", prefix.span, "not needed")
-                    .with_help(format!("only a target in another lane is prefixed: `{canonical}`")),
+                    .with_help(format!("only a target in another lane is prefixed: `{canonical}`"))
+                    .with_edit(Span::new(stmt.target.span.start, stmt.target.node.span.start), ""),
             ),
             None if source_lane != target_lane => self.diagnostics.push(
                 Diagnostic::new(Code::W007, format!("`{target_id}` is in lane `{target_lane_id}` but written without its lane prefix"), stmt.target.node.span, "cross-lane target")
-                    .with_help(format!("write `{target_lane_id}.{target_id}`: `{canonical}`")),
+                    .with_help(format!("write `{target_lane_id}.{target_id}`: `{canonical}`"))
+                    .with_edit(Span::new(stmt.target.node.span.start, stmt.target.node.span.start), format!("{target_lane_id}.")),
             ),
             _ => {}
         }
