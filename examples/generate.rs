@@ -7,9 +7,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let number = |index: usize, default: u64| -> Option<u64> {
-        args.get(index).map_or(Some(default), |text| text.parse().ok())
-    };
+    let number =
+        |index: usize, default: u64| -> Option<u64> { args.get(index).map_or(Some(default), |text| text.parse().ok()) };
     let (Some(nodes), Some(lanes), Some(seed)) = (number(0, 1000), number(1, 5), number(2, 42)) else {
         eprintln!("usage: generate [NODES [LANES [SEED]]]");
         return ExitCode::from(2);

@@ -108,10 +108,7 @@ impl fmt::Display for Code {
 impl Code {
     /// Accepts `E003`, `e003` or the slug (`unknown-edge-endpoint`).
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|code| code.as_str().eq_ignore_ascii_case(text) || code.slug() == text)
+        Code::ALL.iter().copied().find(|code| code.as_str().eq_ignore_ascii_case(text) || code.slug() == text)
     }
 }
 
@@ -207,14 +204,9 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let primary = miette::LabeledSpan::new_primary_with_span(
-            Some(self.primary.text.clone()),
-            self.primary.span,
-        );
-        let secondary = self
-            .secondary
-            .iter()
-            .map(|label| miette::LabeledSpan::new_with_span(Some(label.text.clone()), label.span));
+        let primary = miette::LabeledSpan::new_primary_with_span(Some(self.primary.text.clone()), self.primary.span);
+        let secondary =
+            self.secondary.iter().map(|label| miette::LabeledSpan::new_with_span(Some(label.text.clone()), label.span));
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }
@@ -334,7 +326,12 @@ impl SeverityPolicy {
         diagnostics
             .into_iter()
             .filter_map(|mut diagnostic| {
-                let chosen = self.overrides.iter().rev().find(|(code, _)| *code == diagnostic.code).map(|(_, severity)| *severity);
+                let chosen = self
+                    .overrides
+                    .iter()
+                    .rev()
+                    .find(|(code, _)| *code == diagnostic.code)
+                    .map(|(_, severity)| *severity);
                 match chosen {
                     Some(None) => return None,
                     Some(Some(severity)) => diagnostic.severity = severity,

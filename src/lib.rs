@@ -8,8 +8,8 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod model;
-pub mod synth;
 pub mod syntax;
+pub mod synth;
 
 use diagnostics::Diagnostic;
 use model::Diagram;

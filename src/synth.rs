@@ -26,8 +26,10 @@ impl SplitMix {
     }
 }
 
-const VERBS: &[&str] = &["Review", "Approve", "Check", "Send", "Record", "Validate", "Prepare", "Notify", "Archive", "Score"];
-const OBJECTS: &[&str] = &["order", "invoice", "claim", "request", "payment", "shipment", "report", "ticket", "contract", "account"];
+const VERBS: &[&str] =
+    &["Review", "Approve", "Check", "Send", "Record", "Validate", "Prepare", "Notify", "Archive", "Score"];
+const OBJECTS: &[&str] =
+    &["order", "invoice", "claim", "request", "payment", "shipment", "report", "ticket", "contract", "account"];
 
 /// A valid swimlane diagram of `nodes` nodes over `lanes` lanes: a main flow
 /// from a start circle to an end circle, with decisions every few steps whose
@@ -48,11 +50,27 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
         } else if i + 1 == nodes {
             writeln!(block, "n{id}: circle label:\"Done\"")
         } else if is_decision[i] {
-            writeln!(block, "n{id}: diamond label:\"{} {} ok?\"", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())])
+            writeln!(
+                block,
+                "n{id}: diamond label:\"{} {} ok?\"",
+                VERBS[random.below(VERBS.len())],
+                OBJECTS[random.below(OBJECTS.len())]
+            )
         } else if random.below(9) == 0 {
-            writeln!(block, "n{id}: taskbox label:\"{} {}|collect data|sign off\" owner:\"Team {}\"", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())], lane_of[i])
+            writeln!(
+                block,
+                "n{id}: taskbox label:\"{} {}|collect data|sign off\" owner:\"Team {}\"",
+                VERBS[random.below(VERBS.len())],
+                OBJECTS[random.below(OBJECTS.len())],
+                lane_of[i]
+            )
         } else {
-            writeln!(block, "n{id}: rectangle label:\"{} {} {id}\"", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())])
+            writeln!(
+                block,
+                "n{id}: rectangle label:\"{} {} {id}\"",
+                VERBS[random.below(VERBS.len())],
+                OBJECTS[random.below(OBJECTS.len())]
+            )
         };
     }
     let edge = |from: usize, to: usize, label: Option<&str>| {
@@ -74,7 +92,13 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
         }
     }
     for i in (20..nodes.saturating_sub(2)).step_by(97) {
-        let _ = writeln!(blocks[lane_of[i]], "loop [until {} is settled] n{} n{}", OBJECTS[i % OBJECTS.len()], i + 1, i + 2);
+        let _ = writeln!(
+            blocks[lane_of[i]],
+            "loop [until {} is settled] n{} n{}",
+            OBJECTS[i % OBJECTS.len()],
+            i + 1,
+            i + 2
+        );
     }
     let mut text = String::new();
     for block in blocks {

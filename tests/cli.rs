@@ -7,8 +7,10 @@ use common::{fixtures_dir, flowzap};
 use predicates::prelude::*;
 use serde_json::Value;
 
-const CLEAN: &str = "kitchen { # Kitchen\nn1: circle label:\"In\"\nn2: circle label:\"Out\"\nn1.handle(right) -> n2.handle(left)\n}\n";
-const WARNS: &str = "kitchen { # Kitchen\nn1: circle label=\"In\"\nn2: circle label:\"Out\"\nn1.handle(right) -> n2.handle(left)\n}\n";
+const CLEAN: &str =
+    "kitchen { # Kitchen\nn1: circle label:\"In\"\nn2: circle label:\"Out\"\nn1.handle(right) -> n2.handle(left)\n}\n";
+const WARNS: &str =
+    "kitchen { # Kitchen\nn1: circle label=\"In\"\nn2: circle label:\"Out\"\nn1.handle(right) -> n2.handle(left)\n}\n";
 const BROKEN: &str = "kitchen { # Kitchen\nn1: circel label:\"In\"\n}\n";
 
 fn tmp() -> tempfile::TempDir {
@@ -49,7 +51,10 @@ fn deny_and_allow_single_codes() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("0 warnings"));
-    flowzap(&dir).args(["check", "--deny", "warnings", "--warn", "W001", "valid/tolerated_attribute_equals.fz"]).assert().code(0);
+    flowzap(&dir)
+        .args(["check", "--deny", "warnings", "--warn", "W001", "valid/tolerated_attribute_equals.fz"])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -102,7 +107,8 @@ fn reads_standard_input() {
 
 #[test]
 fn json_findings_have_every_field() {
-    let output = flowzap(&fixtures_dir()).args(["check", "--format", "json", "-"]).write_stdin(BROKEN).output().expect("runs");
+    let output =
+        flowzap(&fixtures_dir()).args(["check", "--format", "json", "-"]).write_stdin(BROKEN).output().expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     let finding = &report["diagnostics"][0];
@@ -120,7 +126,10 @@ fn json_findings_have_every_field() {
 
 #[test]
 fn secondary_labels_reach_json() {
-    let output = flowzap(&fixtures_dir()).args(["check", "--format", "json", "invalid/duplicate_node.fz"]).output().expect("runs");
+    let output = flowzap(&fixtures_dir())
+        .args(["check", "--format", "json", "invalid/duplicate_node.fz"])
+        .output()
+        .expect("runs");
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     let labels = report["diagnostics"][0]["labels"].as_array().expect("labels").clone();
     assert_eq!(labels.len(), 2);
@@ -133,9 +142,14 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let dir = fixtures_dir();
     let plain = flowzap(&dir).args(["check", "invalid/unknown_shape_typo.fz"]).output().expect("runs");
     assert!(!plain.stdout.contains(&0x1b), "no escape codes when piped");
-    let forced = flowzap(&dir).args(["--color", "always", "check", "invalid/unknown_shape_typo.fz"]).output().expect("runs");
+    let forced =
+        flowzap(&dir).args(["--color", "always", "check", "invalid/unknown_shape_typo.fz"]).output().expect("runs");
     assert!(forced.stdout.contains(&0x1b), "escape codes with --color always");
-    let never = flowzap(&dir).env_remove("NO_COLOR").args(["--color", "never", "check", "invalid/unknown_shape_typo.fz"]).output().expect("runs");
+    let never = flowzap(&dir)
+        .env_remove("NO_COLOR")
+        .args(["--color", "never", "check", "invalid/unknown_shape_typo.fz"])
+        .output()
+        .expect("runs");
     assert!(!never.stdout.contains(&0x1b));
 }
 
@@ -193,7 +207,11 @@ fn graph_writes_a_file_atomically_and_not_on_errors() {
         .code(1)
         .stderr(predicate::str::contains("no graph written"));
     assert_eq!(std::fs::read_to_string(&out).expect("still there"), first, "a failed run leaves the old output alone");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("list").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary files left behind");
 
     flowzap(dir.path()).args(["graph", "bad.fz", "-o", "never.json"]).assert().code(1);

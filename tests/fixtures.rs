@@ -21,7 +21,13 @@ fn assert_expectations(path: &Path, report: &Value) {
         .as_array()
         .expect("diagnostics array")
         .iter()
-        .map(|d| (d["code"].as_str().unwrap_or("").to_owned(), d["line"].as_u64().unwrap_or(0) as usize, d["column"].as_u64().unwrap_or(0) as usize))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0) as usize,
+                d["column"].as_u64().unwrap_or(0) as usize,
+            )
+        })
         .collect();
     for expected in expectations(&text) {
         assert!(found.contains(&expected), "{}: expected {:?} among {:?}", path.display(), expected, found);
@@ -54,7 +60,8 @@ fn invalid_fixtures() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
         let (code, report) = check_json(dir, name);
         assert_eq!(code, 1, "{name} must fail");
-        let errors = report["diagnostics"].as_array().expect("array").iter().filter(|d| d["severity"] == "error").count();
+        let errors =
+            report["diagnostics"].as_array().expect("array").iter().filter(|d| d["severity"] == "error").count();
         assert!(errors >= 1, "{name} has no error");
         let text = String::from_utf8_lossy(&std::fs::read(path).expect("readable")).into_owned();
         assert!(expectations(&text).iter().any(|(code, _, _)| code.starts_with('E')), "{name} names no expected error");
@@ -68,7 +75,10 @@ fn invalid_fixtures() {
 #[test]
 fn enough_fixtures_of_each_kind() {
     let count = |kind: &str| {
-        std::fs::read_dir(fixtures_dir().join(kind)).expect("folder").filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "fz"))).count()
+        std::fs::read_dir(fixtures_dir().join(kind))
+            .expect("folder")
+            .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "fz")))
+            .count()
     };
     assert!(count("valid") >= 25);
     assert!(count("invalid") >= 25);
@@ -94,7 +104,12 @@ fn fixes_remove_their_warnings_and_keep_the_meaning() {
         let left: Vec<_> = after.diagnostics.iter().filter(|d| !d.fix.is_empty()).map(|d| d.code).collect();
         assert!(left.is_empty(), "{}: fixes left {left:?} in\n{fixed}", path.display());
         assert!(!after.has_errors(), "{}: fixing introduced errors in\n{fixed}", path.display());
-        assert_eq!(flowzap::emit::graph_json::to_string(&after.diagram), graph_before, "{}: meaning changed:\n{fixed}", path.display());
+        assert_eq!(
+            flowzap::emit::graph_json::to_string(&after.diagram),
+            graph_before,
+            "{}: meaning changed:\n{fixed}",
+            path.display()
+        );
         if before.diagnostics.iter().any(|d| !d.fix.is_empty()) {
             assert_ne!(fixed, text, "{}: fixes applied", path.display());
         }

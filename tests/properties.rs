@@ -16,6 +16,11 @@ use proptest::prelude::*;
 fn survives(text: String) -> Result<(), TestCaseError> {
     let (done, finished) = mpsc::channel();
     let worker = std::thread::spawn(move || {
+        assert_eq!(
+            flowzap::syntax::parse(&text),
+            flowzap::syntax::parse_whole(&text),
+            "line-by-line and whole-file parsing disagree"
+        );
         let loaded = flowzap::load(&text);
         let source = SourceText::new("input.fz", text);
         let shown = render_human(&source, &loaded.diagnostics, Style { color: false, unicode: true, width: 80 });
@@ -59,7 +64,8 @@ fn fixture_texts() -> Vec<String> {
     let mut texts = Vec::new();
     for kind in ["valid", "invalid"] {
         let folder = common::fixtures_dir().join(kind);
-        let mut entries: Vec<_> = std::fs::read_dir(folder).expect("fixtures").filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut entries: Vec<_> =
+            std::fs::read_dir(folder).expect("fixtures").filter_map(Result::ok).map(|e| e.path()).collect();
         entries.sort();
         for path in entries {
             if let Ok(bytes) = std::fs::read(&path) {
@@ -178,7 +184,8 @@ struct EdgeSpec {
 }
 
 fn attributes() -> impl Strategy<Value = Vec<(String, String)>> {
-    let keys = prop::sample::subsequence(vec!["label", "owner", "description", "system", "colour"], 0..=5).prop_shuffle();
+    let keys =
+        prop::sample::subsequence(vec!["label", "owner", "description", "system", "colour"], 0..=5).prop_shuffle();
     keys.prop_flat_map(|keys| {
         let count = keys.len();
         (Just(keys), prop::collection::vec(text(30), count))
@@ -205,19 +212,41 @@ type LoopSeed = (String, Vec<prop::sample::Index>);
 /// A model in canonical order: nodes grouped by lane and numbered n1…nN,
 /// edges and loops grouped by the lane they belong in. (A lane block cannot
 /// be reopened, so that is the only order text can express.)
-fn build_model(lane_labels: Vec<String>, lane_names: Vec<String>, mut nodes: Vec<NodeSpec>, edge_seeds: Vec<EdgeSeed>, loop_seeds: Vec<LoopSeed>) -> Diagram {
+fn build_model(
+    lane_labels: Vec<String>,
+    lane_names: Vec<String>,
+    mut nodes: Vec<NodeSpec>,
+    edge_seeds: Vec<EdgeSeed>,
+    loop_seeds: Vec<LoopSeed>,
+) -> Diagram {
     let mut diagram = Diagram::new();
     for (i, (name, label)) in lane_names.into_iter().zip(lane_labels).enumerate() {
         diagram.add_lane(Lane { id: format!("{name}{i}"), label, span: Span::default(), label_span: None });
     }
     nodes.sort_by_key(|node| node.lane);
     for (i, spec) in nodes.iter().enumerate() {
-        let attributes = spec.attributes.iter().map(|(key, value)| Attribute { key: key.clone(), value: value.clone(), span: Span::default() }).collect();
-        diagram.add_node(Node { id: format!("n{}", i + 1), shape: spec.shape, attributes, lane: spec.lane, id_span: Span::default(), span: Span::default() });
+        let attributes = spec
+            .attributes
+            .iter()
+            .map(|(key, value)| Attribute { key: key.clone(), value: value.clone(), span: Span::default() })
+            .collect();
+        diagram.add_node(Node {
+            id: format!("n{}", i + 1),
+            shape: spec.shape,
+            attributes,
+            lane: spec.lane,
+            id_span: Span::default(),
+            span: Span::default(),
+        });
     }
     let mut edges: Vec<EdgeSpec> = edge_seeds
         .into_iter()
-        .map(|(source, target, from, to, label)| EdgeSpec { source: source.index(nodes.len()), target: target.index(nodes.len()), handles: (from, to), label })
+        .map(|(source, target, from, to, label)| EdgeSpec {
+            source: source.index(nodes.len()),
+            target: target.index(nodes.len()),
+            handles: (from, to),
+            label,
+        })
         .collect();
     edges.sort_by_key(|edge| nodes[edge.source].lane);
     for edge in edges {
@@ -238,7 +267,8 @@ fn build_model(lane_labels: Vec<String>, lane_names: Vec<String>, mut nodes: Vec
     let mut loops: Vec<Loop> = loop_seeds
         .into_iter()
         .map(|(condition, members)| {
-            let members: Vec<_> = members.into_iter().map(|m| petgraph::graph::NodeIndex::new(m.index(nodes.len()))).collect();
+            let members: Vec<_> =
+                members.into_iter().map(|m| petgraph::graph::NodeIndex::new(m.index(nodes.len()))).collect();
             let lane = nodes[members[0].index()].lane;
             Loop { condition, members, written_in: Some(lane), span: Span::default() }
         })
@@ -261,7 +291,16 @@ fn meaning(diagram: &Diagram) -> String {
         out.push(format!("node {} {} {:?} {}", n.id, n.shape, attributes, diagram.lanes[n.lane].id));
     }
     for e in &diagram.edges {
-        out.push(format!("edge {} {} {} {} {:?} {:?} {}", id(e.source), e.source_handle, id(e.target), e.target_handle, e.label, lane(e.written_in), e.handles_written));
+        out.push(format!(
+            "edge {} {} {} {} {:?} {:?} {}",
+            id(e.source),
+            e.source_handle,
+            id(e.target),
+            e.target_handle,
+            e.label,
+            lane(e.written_in),
+            e.handles_written
+        ));
     }
     for l in &diagram.loops {
         let members: Vec<_> = l.members.iter().map(|&m| id(m)).collect();

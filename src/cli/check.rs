@@ -110,7 +110,11 @@ pub fn run(args: &CheckArgs, color: bool) -> Status {
     status
 }
 
-fn summarise(source: &SourceText, diagnostics: &[Diagnostic], (lanes, nodes, edges): (usize, usize, usize)) -> FileSummary {
+fn summarise(
+    source: &SourceText,
+    diagnostics: &[Diagnostic],
+    (lanes, nodes, edges): (usize, usize, usize),
+) -> FileSummary {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     FileSummary { file: source.name.clone(), lanes, nodes, edges, errors, warnings: diagnostics.len() - errors }
 }

@@ -31,7 +31,11 @@ pub enum Input {
 }
 
 pub fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() }
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads a file, or standard input for `-`. The error is a sentence for the user.

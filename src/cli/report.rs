@@ -89,7 +89,11 @@ pub fn render_human(source: &SourceText, diagnostics: &[Diagnostic], style: Styl
         let report = WithSource { diagnostic, source: &named };
         if handler.render_report(&mut out, &report).is_err() {
             let (line, column) = source.position(diagnostic.primary.span.start);
-            let _ = writeln!(out, "{}[{}]: {} at {}:{line}:{column}", diagnostic.severity, diagnostic.code, diagnostic.message, source.name);
+            let _ = writeln!(
+                out,
+                "{}[{}]: {} at {}:{line}:{column}",
+                diagnostic.severity, diagnostic.code, diagnostic.message, source.name
+            );
         }
     }
     out

@@ -42,7 +42,8 @@ pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
     } else {
         format!("{}.{}", diagram.lanes[target.lane].id, target.id)
     };
-    let mut line = format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);
+    let mut line =
+        format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);
     let mut attributes: Vec<String> = Vec::new();
     if let Some(label) = &edge.label {
         attributes.push(format!("label={}", quote(label)));

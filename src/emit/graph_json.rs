@@ -90,8 +90,14 @@ impl Serialize for Properties<'_> {
 
 /// A guess at what a lane stands for, from words in its id and label.
 pub fn lane_type(id: &str, label: &str) -> &'static str {
-    const PEOPLE: &[&str] = &["user", "customer", "client", "person", "human", "actor", "staff", "manager", "agent", "buyer", "seller", "employee", "team", "admin", "operator", "reviewer", "approver"];
-    const SYSTEMS: &[&str] = &["api", "server", "service", "system", "backend", "frontend", "database", "db", "app", "queue", "gateway", "worker", "cache", "engine", "bot", "platform", "storage"];
+    const PEOPLE: &[&str] = &[
+        "user", "customer", "client", "person", "human", "actor", "staff", "manager", "agent", "buyer", "seller",
+        "employee", "team", "admin", "operator", "reviewer", "approver",
+    ];
+    const SYSTEMS: &[&str] = &[
+        "api", "server", "service", "system", "backend", "frontend", "database", "db", "app", "queue", "gateway",
+        "worker", "cache", "engine", "bot", "platform", "storage",
+    ];
     let words: Vec<String> = format!("{id} {label}")
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

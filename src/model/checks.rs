@@ -44,8 +44,13 @@ fn id_numbering(diagram: &Diagram, context: &Context<'_>, diagnostics: &mut Vec<
         match sequential_number(&node.id) {
             Some(number) => numbers.push((number, node)),
             None => diagnostics.push(
-                Diagnostic::new(Code::W008, format!("node id `{}` is not of the form n1, n2, …", node.id), node.id_span, "non-standard id")
-                    .with_help("the FlowZap editor expects ids n1 … nN; rename it (ids may be declared in any order)"),
+                Diagnostic::new(
+                    Code::W008,
+                    format!("node id `{}` is not of the form n1, n2, …", node.id),
+                    node.id_span,
+                    "non-standard id",
+                )
+                .with_help("the FlowZap editor expects ids n1 … nN; rename it (ids may be declared in any order)"),
             ),
         }
     }
@@ -121,8 +126,9 @@ fn emoji(diagram: &Diagram, diagnostics: &mut Vec<Diagnostic>) {
     let mut report = |text: &str, span: Span, what: String| {
         if let Some(found) = text.chars().find(|c| is_emoji(*c)) {
             diagnostics.push(
-                Diagnostic::new(Code::W013, format!("emoji `{found}` in {what}"), span, "holds an emoji")
-                    .with_help("use words instead: emoji render differently, or not at all, across viewers and exports"),
+                Diagnostic::new(Code::W013, format!("emoji `{found}` in {what}"), span, "holds an emoji").with_help(
+                    "use words instead: emoji render differently, or not at all, across viewers and exports",
+                ),
             );
         }
     };
@@ -150,7 +156,10 @@ fn orphans(diagram: &Diagram, mentioned_by_edges: &HashSet<&str>, diagnostics: &
         if diagram.in_degree(index) + diagram.out_degree(index) == 0 && !mentioned_by_edges.contains(node.id.as_str()) {
             diagnostics.push(
                 Diagnostic::new(Code::W012, format!("node `{}` has no edges", node.id), node.id_span, "not connected")
-                    .with_help(format!("connect it, e.g. `{}.handle(right) -> nX.handle(left)`, or delete it", node.id)),
+                    .with_help(format!(
+                        "connect it, e.g. `{}.handle(right) -> nX.handle(left)`, or delete it",
+                        node.id
+                    )),
             );
         }
     }

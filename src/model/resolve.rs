@@ -86,9 +86,14 @@ impl<'a> Resolver<'a> {
         if let Some(existing) = self.diagram.lane_index(id) {
             let first = self.diagram.lanes[existing].span;
             self.diagnostics.push(
-                Diagnostic::new(Code::E008, format!("lane `{id}` is declared twice"), block.id.span, "second declaration")
-                    .with_label(first, "first declared here")
-                    .with_help(format!("merge the two `{id}` blocks into one, or give this lane another id")),
+                Diagnostic::new(
+                    Code::E008,
+                    format!("lane `{id}` is declared twice"),
+                    block.id.span,
+                    "second declaration",
+                )
+                .with_label(first, "first declared here")
+                .with_help(format!("merge the two `{id}` blocks into one, or give this lane another id")),
             );
             return existing;
         }
@@ -96,20 +101,33 @@ impl<'a> Resolver<'a> {
             Some(label) if !label.text.value.is_empty() => {
                 if label.on_next_line {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::W003, "lane label on the line below the brace", label.text.span, "display label")
-                            .with_label(block.open_span, "lane opens here")
-                            .with_help(format!("write it on the brace line: `{id} {{ # {}`", label.text.value))
-                            .with_edit(Span::new(block.open_span.end, block.open_span.end), format!(" # {}", label.text.value))
-                            .with_edit(label.text.span, ""),
+                        Diagnostic::new(
+                            Code::W003,
+                            "lane label on the line below the brace",
+                            label.text.span,
+                            "display label",
+                        )
+                        .with_label(block.open_span, "lane opens here")
+                        .with_help(format!("write it on the brace line: `{id} {{ # {}`", label.text.value))
+                        .with_edit(
+                            Span::new(block.open_span.end, block.open_span.end),
+                            format!(" # {}", label.text.value),
+                        )
+                        .with_edit(label.text.span, ""),
                     );
                 }
                 label.text.value.clone()
             }
             _ => {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::W004, format!("lane `{id}` has no display label"), block.open_span, "no `# Label` here")
-                        .with_help(format!("add one: `{id} {{ # {}`; until then the id is shown", title_case(id)))
-                        .with_edit(block.open_span, format!("{id} {{ # {id}")),
+                    Diagnostic::new(
+                        Code::W004,
+                        format!("lane `{id}` has no display label"),
+                        block.open_span,
+                        "no `# Label` here",
+                    )
+                    .with_help(format!("add one: `{id} {{ # {}`; until then the id is shown", title_case(id)))
+                    .with_edit(block.open_span, format!("{id} {{ # {id}")),
                 );
                 String::new()
             }
@@ -132,8 +150,10 @@ impl<'a> Resolver<'a> {
             Statement::Loop(stmt) => loops.push(Placed { statement: stmt, written_in: lane }),
             Statement::LineComment(_) => {}
             Statement::HashComment(comment) => self.diagnostics.push(
-                Diagnostic::new(Code::W017, "`#` comment line", comment.span, "not a lane label")
-                    .with_help(format!("only a lane's display label starts with `#`; write comments as `// {}`", comment.value)),
+                Diagnostic::new(Code::W017, "`#` comment line", comment.span, "not a lane label").with_help(format!(
+                    "only a lane's display label starts with `#`; write comments as `// {}`",
+                    comment.value
+                )),
             ),
         }
     }
@@ -142,9 +162,17 @@ impl<'a> Resolver<'a> {
         let id = decl.id.value.as_str();
         if let Some(&first) = self.first_declaration.get(id) {
             self.diagnostics.push(
-                Diagnostic::new(Code::E007, format!("node `{id}` is declared twice"), decl.id.span, "second declaration")
-                    .with_label(first, "first declared here")
-                    .with_help(format!("node ids are unique across the whole file: rename one of them (the next free id is `{}`)", self.next_free_id())),
+                Diagnostic::new(
+                    Code::E007,
+                    format!("node `{id}` is declared twice"),
+                    decl.id.span,
+                    "second declaration",
+                )
+                .with_label(first, "first declared here")
+                .with_help(format!(
+                    "node ids are unique across the whole file: rename one of them (the next free id is `{}`)",
+                    self.next_free_id()
+                )),
             );
             return;
         }
@@ -155,11 +183,19 @@ impl<'a> Resolver<'a> {
             let suggestion = closest(&decl.shape.value, Shape::ALL.map(Shape::name));
             let help = match suggestion {
                 Some(shape) => format!("did you mean `{shape}`? The shapes are circle, rectangle, diamond and taskbox"),
-                None => "the shapes are circle (event), rectangle (task), diamond (decision) and taskbox (task with items)".to_owned(),
+                None => {
+                    "the shapes are circle (event), rectangle (task), diamond (decision) and taskbox (task with items)"
+                        .to_owned()
+                }
             };
             self.diagnostics.push(
-                Diagnostic::new(Code::E001, format!("unknown shape `{}`", decl.shape.value), decl.shape.span, "not a FlowZap shape")
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::E001,
+                    format!("unknown shape `{}`", decl.shape.value),
+                    decl.shape.span,
+                    "not a FlowZap shape",
+                )
+                .with_help(help),
             );
         }
         let attributes = self.attributes(&decl.attributes, AttributeOwner::Node);
@@ -203,8 +239,17 @@ impl<'a> Resolver<'a> {
                 AttrValue::Bare(raw) => {
                     let unquoted = raw.trim_matches(['\'', '`']);
                     self.diagnostics.push(
-                        Diagnostic::new(Code::E019, format!("the value of `{key}` is not in double quotes"), attribute.value.span, "unquoted value")
-                            .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(unquoted))),
+                        Diagnostic::new(
+                            Code::E019,
+                            format!("the value of `{key}` is not in double quotes"),
+                            attribute.value.span,
+                            "unquoted value",
+                        )
+                        .with_help(format!(
+                            "write `{key}{}{}`",
+                            owner.canonical_separator(),
+                            quote(unquoted)
+                        )),
                     );
                     continue;
                 }
@@ -219,9 +264,14 @@ impl<'a> Resolver<'a> {
                     AttributeOwner::Edge => "edge labels",
                 };
                 self.diagnostics.push(
-                    Diagnostic::new(code, format!("{what} are written with `{}`, not `{wrong}`", owner.canonical_separator()), attribute.separator.span, format!("`{wrong}` here"))
-                        .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(&value)))
-                        .with_edit(attribute.separator.span, owner.canonical_separator()),
+                    Diagnostic::new(
+                        code,
+                        format!("{what} are written with `{}`, not `{wrong}`", owner.canonical_separator()),
+                        attribute.separator.span,
+                        format!("`{wrong}` here"),
+                    )
+                    .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(&value)))
+                    .with_edit(attribute.separator.span, owner.canonical_separator()),
                 );
             }
             if !owner.known_keys().contains(&key) {
@@ -229,15 +279,28 @@ impl<'a> Resolver<'a> {
                     .map(|known| format!("did you mean `{known}`? "))
                     .unwrap_or_default();
                 self.diagnostics.push(
-                    Diagnostic::new(Code::W016, format!("unknown attribute `{key}`"), attribute.key.span, "not a FlowZap attribute")
-                        .with_help(format!("{suggestion}{} it is kept, but FlowZap tools ignore it", owner.known_keys_sentence())),
+                    Diagnostic::new(
+                        Code::W016,
+                        format!("unknown attribute `{key}`"),
+                        attribute.key.span,
+                        "not a FlowZap attribute",
+                    )
+                    .with_help(format!(
+                        "{suggestion}{} it is kept, but FlowZap tools ignore it",
+                        owner.known_keys_sentence()
+                    )),
                 );
             }
             if let Some(previous) = kept.iter_mut().find(|earlier| earlier.key == key) {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::W018, format!("attribute `{key}` is given twice"), attribute.key.span, "this value is used")
-                        .with_label(previous.span, "this one is overridden")
-                        .with_help(format!("keep one `{key}`")),
+                    Diagnostic::new(
+                        Code::W018,
+                        format!("attribute `{key}` is given twice"),
+                        attribute.key.span,
+                        "this value is used",
+                    )
+                    .with_label(previous.span, "this one is overridden")
+                    .with_help(format!("keep one `{key}`")),
                 );
                 previous.value = value;
                 previous.span = attribute.span;
@@ -249,7 +312,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves one endpoint's node, reporting unknown ids and wrong prefixes.
-    fn endpoint_node(&mut self, endpoint_node: &'a Spanned<String>, prefix: Option<&Spanned<String>>, code: Code, role: &str) -> Option<NodeIndex> {
+    fn endpoint_node(
+        &mut self,
+        endpoint_node: &'a Spanned<String>,
+        prefix: Option<&Spanned<String>>,
+        code: Code,
+        role: &str,
+    ) -> Option<NodeIndex> {
         let id = endpoint_node.value.as_str();
         let Some(index) = self.diagram.node_index(id) else {
             if !self.unusable_ids.contains(id) {
@@ -259,8 +328,13 @@ impl<'a> Resolver<'a> {
                     None => format!("declare it in a lane, e.g. `{id}: rectangle label:\"…\"`"),
                 };
                 self.diagnostics.push(
-                    Diagnostic::new(code, format!("{role} `{id}` names no node"), endpoint_node.span, "no node with this id")
-                        .with_help(help),
+                    Diagnostic::new(
+                        code,
+                        format!("{role} `{id}` names no node"),
+                        endpoint_node.span,
+                        "no node with this id",
+                    )
+                    .with_help(help),
                 );
             }
             return None;
@@ -283,13 +357,24 @@ impl<'a> Resolver<'a> {
         match self.diagram.lane_index(&prefix.value) {
             None => {
                 let help = match closest(&prefix.value, self.diagram.lanes.iter().map(|lane| lane.id.as_str())) {
-                    Some(near) if near == node_lane.id => format!("did you mean `{near}`? `{}` is declared there", node.id),
-                    Some(near) => format!("did you mean `{near}`? (`{}` itself is in lane `{}`)", node.id, node_lane.id),
-                    None => format!("`{}` is in lane `{}`: write `{}.{}`", node.id, node_lane.id, node_lane.id, node.id),
+                    Some(near) if near == node_lane.id => {
+                        format!("did you mean `{near}`? `{}` is declared there", node.id)
+                    }
+                    Some(near) => {
+                        format!("did you mean `{near}`? (`{}` itself is in lane `{}`)", node.id, node_lane.id)
+                    }
+                    None => {
+                        format!("`{}` is in lane `{}`: write `{}.{}`", node.id, node_lane.id, node_lane.id, node.id)
+                    }
                 };
                 self.diagnostics.push(
-                    Diagnostic::new(Code::E006, format!("there is no lane `{}`", prefix.value), prefix.span, "unknown lane")
-                        .with_help(help),
+                    Diagnostic::new(
+                        Code::E006,
+                        format!("there is no lane `{}`", prefix.value),
+                        prefix.span,
+                        "unknown lane",
+                    )
+                    .with_help(help),
                 );
             }
             Some(_) => {
@@ -301,7 +386,10 @@ impl<'a> Resolver<'a> {
                         format!("says lane `{}`", prefix.value),
                     )
                     .with_label(node.id_span, format!("`{}` is declared in lane `{}`", node.id, node_lane.id))
-                    .with_help(format!("write `{}.{}`, or move the node into lane `{}`", node_lane.id, node.id, prefix.value)),
+                    .with_help(format!(
+                        "write `{}.{}`, or move the node into lane `{}`",
+                        node_lane.id, node.id, prefix.value
+                    )),
                 );
             }
         }
@@ -316,9 +404,14 @@ impl<'a> Resolver<'a> {
         let lower = written.value.to_lowercase();
         if let Some(side) = Side::from_name(&lower) {
             self.diagnostics.push(
-                Diagnostic::new(Code::W010, format!("handle direction `{}` is not lower case", written.value), written.span, "write it in lower case")
-                    .with_help(format!("write `handle({side})`"))
-                    .with_edit(written.span, side.name()),
+                Diagnostic::new(
+                    Code::W010,
+                    format!("handle direction `{}` is not lower case", written.value),
+                    written.span,
+                    "write it in lower case",
+                )
+                .with_help(format!("write `handle({side})`"))
+                .with_edit(written.span, side.name()),
             );
             return Ok(Some(side));
         }
@@ -335,8 +428,13 @@ impl<'a> Resolver<'a> {
             None => "directions are left, right, top and bottom".to_owned(),
         };
         self.diagnostics.push(
-            Diagnostic::new(Code::E002, format!("unknown handle direction `{}`", written.value), written.span, "not a direction")
-                .with_help(help),
+            Diagnostic::new(
+                Code::E002,
+                format!("unknown handle direction `{}`", written.value),
+                written.span,
+                "not a direction",
+            )
+            .with_help(help),
         );
         Err(())
     }
@@ -352,7 +450,9 @@ impl<'a> Resolver<'a> {
         let target_handle = self.handle(stmt.target.handle.as_ref());
         let attributes = self.attributes(&stmt.attributes, AttributeOwner::Edge);
 
-        let (Some(source), Some(target), Ok(source_handle), Ok(target_handle)) = (source, target, source_handle, target_handle) else {
+        let (Some(source), Some(target), Ok(source_handle), Ok(target_handle)) =
+            (source, target, source_handle, target_handle)
+        else {
             return;
         };
         let source_lane = self.diagram.node(source).lane;
@@ -365,12 +465,14 @@ impl<'a> Resolver<'a> {
         let source_id = self.diagram.node(source).id.clone();
         let target_id = self.diagram.node(target).id.clone();
         let target_lane_id = self.diagram.lanes[target_lane].id.clone();
-        let target_ref = if source_lane == target_lane { target_id.clone() } else { format!("{target_lane_id}.{target_id}") };
+        let target_ref =
+            if source_lane == target_lane { target_id.clone() } else { format!("{target_lane_id}.{target_id}") };
         let label_attribute = attributes.iter().find(|a| a.key == "label");
         let label = label_attribute.map(|a| a.value.clone());
         let label_span = label_attribute.map(|a| a.span);
         let label_text = label.as_deref().map(|l| format!(" [label={}]", quote(l))).unwrap_or_default();
-        let canonical = format!("{source_id}.handle({source_handle}) -> {target_ref}.handle({target_handle}){label_text}");
+        let canonical =
+            format!("{source_id}.handle({source_handle}) -> {target_ref}.handle({target_handle}){label_text}");
 
         if !handles_written {
             self.diagnostics.push(
@@ -393,9 +495,17 @@ impl<'a> Resolver<'a> {
                     .with_edit(Span::new(stmt.target.span.start, stmt.target.node.span.start), ""),
             ),
             None if source_lane != target_lane => self.diagnostics.push(
-                Diagnostic::new(Code::W007, format!("`{target_id}` is in lane `{target_lane_id}` but written without its lane prefix"), stmt.target.node.span, "cross-lane target")
-                    .with_help(format!("write `{target_lane_id}.{target_id}`: `{canonical}`"))
-                    .with_edit(Span::new(stmt.target.node.span.start, stmt.target.node.span.start), format!("{target_lane_id}.")),
+                Diagnostic::new(
+                    Code::W007,
+                    format!("`{target_id}` is in lane `{target_lane_id}` but written without its lane prefix"),
+                    stmt.target.node.span,
+                    "cross-lane target",
+                )
+                .with_help(format!("write `{target_lane_id}.{target_id}`: `{canonical}`"))
+                .with_edit(
+                    Span::new(stmt.target.node.span.start, stmt.target.node.span.start),
+                    format!("{target_lane_id}."),
+                ),
             ),
             _ => {}
         }
@@ -439,14 +549,25 @@ impl<'a> Resolver<'a> {
         let stmt = placed.statement;
         let mut members = Vec::new();
         for member in &stmt.members {
-            if let Some(index) = self.endpoint_node(&member.node, member.lane_prefix.as_ref(), Code::E004, "loop member") {
+            if let Some(index) =
+                self.endpoint_node(&member.node, member.lane_prefix.as_ref(), Code::E004, "loop member")
+            {
                 members.push(index);
             }
         }
         if stmt.members.len() < 2 {
             self.diagnostics.push(
-                Diagnostic::new(Code::W014, format!("loop frames {} node{}", stmt.members.len(), if stmt.members.len() == 1 { "" } else { "s" }), stmt.span, "a loop needs at least two nodes")
-                    .with_help("list every node of the repeated part in order: `loop [condition] n3 n4 n5`"),
+                Diagnostic::new(
+                    Code::W014,
+                    format!(
+                        "loop frames {} node{}",
+                        stmt.members.len(),
+                        if stmt.members.len() == 1 { "" } else { "s" }
+                    ),
+                    stmt.span,
+                    "a loop needs at least two nodes",
+                )
+                .with_help("list every node of the repeated part in order: `loop [condition] n3 n4 n5`"),
             );
         }
         if let Some(&first) = members.first() {
@@ -474,8 +595,13 @@ impl<'a> Resolver<'a> {
             let declares_nodes = block.statements.iter().any(|s| matches!(s, Statement::Node(_)));
             if !populated[*lane] && !declares_nodes && reported.insert(*lane) {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::W015, format!("lane `{}` holds no nodes", block.id.value), block.open_span, "empty lane")
-                        .with_help("declare its nodes in it, or delete it"),
+                    Diagnostic::new(
+                        Code::W015,
+                        format!("lane `{}` holds no nodes", block.id.value),
+                        block.open_span,
+                        "empty lane",
+                    )
+                    .with_help("declare its nodes in it, or delete it"),
                 );
             }
         }
@@ -537,5 +663,9 @@ fn title_case(id: &str) -> String {
             words.push(first.to_uppercase().chain(characters).collect::<String>());
         }
     }
-    if words.is_empty() { id.to_owned() } else { words.join(" ") }
+    if words.is_empty() {
+        id.to_owned()
+    } else {
+        words.join(" ")
+    }
 }

@@ -50,13 +50,39 @@ pub fn joins_into_statement(line: &str, next: &str) -> bool {
 }
 
 const MERMAID_HEADERS: &[&str] = &[
-    "graph", "flowchart", "sequenceDiagram", "stateDiagram", "stateDiagram-v2", "classDiagram",
-    "erDiagram", "journey", "gantt", "pie", "gitGraph", "mindmap", "timeline",
+    "graph",
+    "flowchart",
+    "sequenceDiagram",
+    "stateDiagram",
+    "stateDiagram-v2",
+    "classDiagram",
+    "erDiagram",
+    "journey",
+    "gantt",
+    "pie",
+    "gitGraph",
+    "mindmap",
+    "timeline",
 ];
 const MERMAID_ARROWS: &[&str] = &["-->", "---", "-.->", "==>", "->>", "-->>", "--x", "--o"];
 const PLANTUML_KEYWORDS: &[&str] = &[
-    "actor", "participant", "boundary", "control", "entity", "database", "collections", "queue",
-    "skinparam", "title", "start", "stop", "endif", "endwhile", "fork", "end fork", "note",
+    "actor",
+    "participant",
+    "boundary",
+    "control",
+    "entity",
+    "database",
+    "collections",
+    "queue",
+    "skinparam",
+    "title",
+    "start",
+    "stop",
+    "endif",
+    "endwhile",
+    "fork",
+    "end fork",
+    "note",
 ];
 
 pub fn explain_invalid_line(line: &str, offset: usize, dialect: &mut Dialect) -> Diagnostic {
@@ -90,8 +116,9 @@ fn foreign_header(line: &str, first_word: &str, span: Span, dialect: &mut Dialec
     if line.starts_with("@startuml") || line.starts_with("@enduml") {
         *dialect = Dialect::PlantUml;
         return Some(
-            Diagnostic::new(Code::E016, "this is PlantUML, not FlowZap Code", span, "a PlantUML delimiter")
-                .with_help("FlowZap needs no @startuml/@enduml: write lanes `id { # Label` … `}` holding nodes and edges"),
+            Diagnostic::new(Code::E016, "this is PlantUML, not FlowZap Code", span, "a PlantUML delimiter").with_help(
+                "FlowZap needs no @startuml/@enduml: write lanes `id { # Label` … `}` holding nodes and edges",
+            ),
         );
     }
     None
@@ -105,10 +132,15 @@ fn foreign_statement(line: &str, first_word: &str, span: Span, dialect: Dialect)
         let to = mermaid_node_id(to);
         let label = mermaid_edge_label(rest).map(|text| format!(" [label=\"{text}\"]")).unwrap_or_default();
         return Some(
-            Diagnostic::new(Code::E015, format!("`{arrow}` is a Mermaid arrow, not FlowZap Code"), span, "Mermaid edge")
-                .with_help(format!(
-                    "FlowZap edges name the handles they attach to: `{from}.handle(right) -> {to}.handle(left){label}`"
-                )),
+            Diagnostic::new(
+                Code::E015,
+                format!("`{arrow}` is a Mermaid arrow, not FlowZap Code"),
+                span,
+                "Mermaid edge",
+            )
+            .with_help(format!(
+                "FlowZap edges name the handles they attach to: `{from}.handle(right) -> {to}.handle(left){label}`"
+            )),
         );
     }
     if dialect == Dialect::Mermaid || looks_like_mermaid_node(line) {
@@ -136,18 +168,28 @@ fn foreign_statement(line: &str, first_word: &str, span: Span, dialect: Dialect)
     let plantuml_keyword = PLANTUML_KEYWORDS.contains(&first_word) && !line.contains(':') && !line.contains('{');
     let plantuml_activity = line.starts_with(':') && line.ends_with(';');
     let plantuml_swimlane = line.len() > 2 && line.starts_with('|') && line.ends_with('|');
-    if (dialect == Dialect::PlantUml && !looks_like_flowzap(line)) || plantuml_keyword || plantuml_activity || plantuml_swimlane {
+    if (dialect == Dialect::PlantUml && !looks_like_flowzap(line))
+        || plantuml_keyword
+        || plantuml_activity
+        || plantuml_swimlane
+    {
         let help = if plantuml_activity {
             format!("an activity is a node in FlowZap: `n1: rectangle label:\"{}\"`", line.trim_matches([':', ';']))
         } else if plantuml_swimlane {
-            format!("a swimlane is a lane block in FlowZap: `{} {{ # {}` … `}}`", ident_from(line), line.trim_matches('|'))
+            format!(
+                "a swimlane is a lane block in FlowZap: `{} {{ # {}` … `}}`",
+                ident_from(line),
+                line.trim_matches('|')
+            )
         } else if matches!(first_word, "actor" | "participant" | "database" | "boundary" | "control" | "entity") {
             let name = line[first_word.len()..].trim();
             format!("a participant is a lane in FlowZap: `{} {{ # {}` … `}}`", ident_from(name), name.trim_matches('"'))
         } else {
             "FlowZap has lanes (`id { # Label` … `}`), nodes (`n1: rectangle label:\"…\"`) and edges (`n1.handle(right) -> n2.handle(left)`)".to_owned()
         };
-        return Some(Diagnostic::new(Code::E016, "this is PlantUML, not FlowZap Code", span, "PlantUML syntax").with_help(help));
+        return Some(
+            Diagnostic::new(Code::E016, "this is PlantUML, not FlowZap Code", span, "PlantUML syntax").with_help(help),
+        );
     }
     None
 }
@@ -162,7 +204,11 @@ fn mermaid_node_id(text: &str) -> String {
     let text = text.trim();
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len());
     let id = &text[..end];
-    if id.is_empty() { "n1".to_owned() } else { id.to_owned() }
+    if id.is_empty() {
+        "n1".to_owned()
+    } else {
+        id.to_owned()
+    }
 }
 
 fn mermaid_edge_label(after_arrow: &str) -> Option<&str> {
@@ -253,7 +299,8 @@ fn explain_by_resemblance(line: &str, offset: usize, span: Span) -> Diagnostic {
     let Err(error) = FlowZapGrammar::parse(rule, line) else {
         // Reachable only for a line the full grammar rejected for a reason the
         // single-line rules accept (it should not happen); still say something.
-        return Diagnostic::new(Code::E014, format!("this {what} is malformed"), span, "here").with_help(STATEMENT_FORMS);
+        return Diagnostic::new(Code::E014, format!("this {what} is malformed"), span, "here")
+            .with_help(STATEMENT_FORMS);
     };
     let at = match error.location {
         InputLocation::Pos(at) => at,
@@ -281,7 +328,8 @@ fn missing_shape(line: &str, offset: usize) -> Option<Diagnostic> {
     let after_colon = line.find(':')? + 1;
     let rest = &line[after_colon..];
     let word_start = after_colon + (rest.len() - rest.trim_start().len());
-    let word_len = line[word_start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(line.len() - word_start);
+    let word_len =
+        line[word_start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(line.len() - word_start);
     let after_word = line[word_start + word_len..].trim_start();
     if word_len == 0 || !(after_word.starts_with(':') || after_word.starts_with('=')) {
         return None;
@@ -289,8 +337,17 @@ fn missing_shape(line: &str, offset: usize) -> Option<Diagnostic> {
     let word = &line[word_start..word_start + word_len];
     let span = Span::new(offset + word_start, offset + word_start + word_len);
     Some(
-        Diagnostic::new(Code::E014, "malformed node declaration: the shape is missing", span, format!("`{word}` is an attribute, not a shape"))
-            .with_help(format!("write the shape before the attributes: `{}: rectangle {}`", line[..after_colon - 1].trim(), line[word_start..].trim())),
+        Diagnostic::new(
+            Code::E014,
+            "malformed node declaration: the shape is missing",
+            span,
+            format!("`{word}` is an attribute, not a shape"),
+        )
+        .with_help(format!(
+            "write the shape before the attributes: `{}: rectangle {}`",
+            line[..after_colon - 1].trim(),
+            line[word_start..].trim()
+        )),
     )
 }
 

@@ -8,5 +8,5 @@ mod parser;
 mod span;
 pub mod strings;
 
-pub use parser::{parse, Parsed};
+pub use parser::{parse, parse_whole, Parsed};
 pub use span::{display_text, LineColumn, LineIndex, Span};

@@ -16,7 +16,7 @@ use crate::diagnostics::{Code, Diagnostic};
 pub(crate) struct FlowZapGrammar;
 
 /// The syntax tree of a file and everything found wrong while reading it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
     pub file: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
@@ -37,35 +37,76 @@ enum LineItem {
 pub fn parse(text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     report_control_characters(text, &mut diagnostics);
-
-    let lines = match FlowZapGrammar::parse(Rule::file, text) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file) => read_lines(file),
-            None => Vec::new(),
-        },
-        // The grammar accepts any text line by line; reaching this would be a
-        // grammar bug, reported rather than panicked on.
-        Err(error) => {
-            let at = match error.location {
-                pest::error::InputLocation::Pos(at) => at,
-                pest::error::InputLocation::Span((start, _)) => start,
-            };
-            diagnostics.push(Diagnostic::new(
-                Code::E014,
-                "the file could not be read as FlowZap Code",
-                Span::new(at, at),
-                "reading stopped here",
-            ));
-            Vec::new()
+    let mut lines = Vec::new();
+    for (start, end) in line_ranges(text) {
+        let line = &text[start..end];
+        if line.bytes().all(|b| b == b' ' || b == b'\t') {
+            continue;
         }
-    };
+        match FlowZapGrammar::parse(Rule::single_line, line) {
+            Ok(pairs) => {
+                let reader = Reader { offset: start };
+                lines.extend(pairs.filter(|pair| pair.as_rule() != Rule::EOI).map(|pair| reader.line_content(pair)));
+            }
+            // `line` accepts any text without a line break; reaching this is
+            // a grammar bug, reported rather than panicked on.
+            Err(_) => lines.push(LineItem::Invalid(Span::new(start, end))),
+        }
+    }
+    finish(text, lines, diagnostics)
+}
 
+/// Parses with the whole-file rule in one pest call. Gives the same result
+/// as [`parse`]; kept to check that the grammar's `file` rule and the
+/// line-by-line driver agree.
+pub fn parse_whole(text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    report_control_characters(text, &mut diagnostics);
+    let lines = match FlowZapGrammar::parse(Rule::file, text) {
+        Ok(pairs) => {
+            let reader = Reader { offset: 0 };
+            pairs
+                .flat_map(|file| file.into_inner())
+                .filter(|pair| pair.as_rule() != Rule::EOI)
+                .map(|pair| reader.line_content(pair))
+                .collect()
+        }
+        Err(_) => vec![LineItem::Invalid(Span::new(0, text.len()))],
+    };
+    finish(text, lines, diagnostics)
+}
+
+fn finish(text: &str, lines: Vec<LineItem>, mut diagnostics: Vec<Diagnostic>) -> Parsed {
     let mut unreadable = Unreadable::default();
     let lines = explain_invalid_lines(text, lines, &mut diagnostics, &mut unreadable);
     let mut file = assemble_lanes(lines, &mut diagnostics);
     file.unreadable_lines = unreadable.lines;
     file.unreadable_node_ids = unreadable.node_ids;
     Parsed { file, diagnostics }
+}
+
+/// Byte ranges of the lines, without their endings (`\n`, `\r\n`, `\r`),
+/// the byte order mark excluded from the first.
+fn line_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut at = start;
+        while at < bytes.len() && bytes[at] != b'\n' && bytes[at] != b'\r' {
+            at += 1;
+        }
+        let range = (start, at);
+        match bytes.get(at) {
+            None => done = true,
+            Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => start = at + 2,
+            Some(_) => start = at + 1,
+        }
+        Some(range)
+    })
 }
 
 fn report_control_characters(text: &str, diagnostics: &mut Vec<Diagnostic>) {
@@ -85,180 +126,178 @@ fn report_control_characters(text: &str, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn read_lines(file: Pair<'_, Rule>) -> Vec<LineItem> {
-    let mut items = Vec::new();
-    for content in file.into_inner() {
-        if content.as_rule() != Rule::EOI {
-            items.push(read_line_content(content));
+/// Turns pest pairs of one line into tree nodes, shifting spans by where the
+/// line starts in the file.
+struct Reader {
+    offset: usize,
+}
+
+impl Reader {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        Span::from(pair.as_span()).shifted(self.offset)
+    }
+
+    fn spanned(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+        Spanned::new(pair.as_str().to_owned(), self.span(pair))
+    }
+
+    fn line_content(&self, pair: Pair<'_, Rule>) -> LineItem {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::line_comment => LineItem::Statement(Statement::LineComment(self.comment_text(pair))),
+            Rule::hash_comment => LineItem::Statement(Statement::HashComment(self.comment_text(pair))),
+            Rule::lane_close => LineItem::LaneClose(span),
+            Rule::lane_open => self.lane_open(pair),
+            Rule::node_decl => LineItem::Statement(Statement::Node(self.node(pair))),
+            Rule::edge => LineItem::Statement(Statement::Edge(self.edge(pair))),
+            Rule::loop_stmt => LineItem::Statement(Statement::Loop(self.loop_stmt(pair))),
+            _ => LineItem::Invalid(span),
         }
     }
-    items
-}
 
-fn spanned(pair: &Pair<'_, Rule>) -> Spanned<String> {
-    Spanned::new(pair.as_str().to_owned(), pair.as_span().into())
-}
-
-fn read_line_content(pair: Pair<'_, Rule>) -> LineItem {
-    let span: Span = pair.as_span().into();
-    match pair.as_rule() {
-        Rule::line_comment => LineItem::Statement(Statement::LineComment(comment_text(pair))),
-        Rule::hash_comment => LineItem::Statement(Statement::HashComment(comment_text(pair))),
-        Rule::lane_close => LineItem::LaneClose(span),
-        Rule::lane_open => read_lane_open(pair),
-        Rule::node_decl => LineItem::Statement(Statement::Node(read_node(pair))),
-        Rule::edge => LineItem::Statement(Statement::Edge(read_edge(pair))),
-        Rule::loop_stmt => LineItem::Statement(Statement::Loop(read_loop(pair))),
-        _ => LineItem::Invalid(span),
+    /// The text after `//` or `#`, trimmed, spanning the whole comment.
+    fn comment_text(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let span = self.span(&pair);
+        let text = pair.into_inner().next().map(|rest| rest.as_str().trim().to_owned()).unwrap_or_default();
+        Spanned::new(text, span)
     }
-}
 
-/// The text after `//` or `#`, trimmed, spanning the whole comment.
-fn comment_text(pair: Pair<'_, Rule>) -> Spanned<String> {
-    let span: Span = pair.as_span().into();
-    let text = pair
-        .into_inner()
-        .next()
-        .map(|rest| rest.as_str().trim().to_owned())
-        .unwrap_or_default();
-    Spanned::new(text, span)
-}
-
-fn read_lane_open(pair: Pair<'_, Rule>) -> LineItem {
-    let span: Span = pair.as_span().into();
-    let mut id = Spanned::new(String::new(), span);
-    let mut label = None;
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::lane_id => id = spanned(&part),
-            Rule::lane_label => {
-                if let Some(text) = part.into_inner().next() {
-                    label = Some(trimmed(&text));
-                }
-            }
-            _ => {}
-        }
-    }
-    LineItem::LaneOpen { id, label, span }
-}
-
-/// A label with the trailing blanks cut off, its span shrunk to match.
-fn trimmed(pair: &Pair<'_, Rule>) -> Spanned<String> {
-    let raw = pair.as_str();
-    let text = raw.trim_end();
-    let start = pair.as_span().start();
-    Spanned::new(text.to_owned(), Span::new(start, start + text.len()))
-}
-
-fn read_attribute(pair: Pair<'_, Rule>) -> Attribute {
-    let span: Span = pair.as_span().into();
-    let mut key = Spanned::new(String::new(), span);
-    let mut separator = Spanned::new(Separator::Colon, span);
-    let mut value = Spanned::new(AttrValue::Quoted(String::new()), span);
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::attr_key => key = spanned(&part),
-            Rule::attr_sep => {
-                let kind = if part.as_str() == "=" { Separator::Equals } else { Separator::Colon };
-                separator = Spanned::new(kind, part.as_span().into());
-            }
-            Rule::string => {
-                let quoted = part.as_str();
-                let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
-                value = Spanned::new(AttrValue::Quoted(unescape(inner)), part.as_span().into());
-            }
-            Rule::bare_value => value = Spanned::new(AttrValue::Bare(part.as_str().to_owned()), part.as_span().into()),
-            _ => {}
-        }
-    }
-    Attribute { key, separator, value, span }
-}
-
-fn read_node(pair: Pair<'_, Rule>) -> NodeDecl {
-    let span: Span = pair.as_span().into();
-    let mut node = NodeDecl {
-        id: Spanned::new(String::new(), span),
-        shape: Spanned::new(String::new(), span),
-        attributes: Vec::new(),
-        span,
-    };
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::node_id => node.id = spanned(&part),
-            Rule::shape => node.shape = spanned(&part),
-            Rule::attribute => node.attributes.push(read_attribute(part)),
-            _ => {}
-        }
-    }
-    node
-}
-
-fn read_endpoint(pair: Pair<'_, Rule>) -> Endpoint {
-    let span: Span = pair.as_span().into();
-    let mut endpoint = Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::lane_prefix => endpoint.lane_prefix = Some(spanned(&part)),
-            Rule::node_ref => endpoint.node = spanned(&part),
-            Rule::handle_call => {
-                endpoint.handle = part.into_inner().find(|inner| inner.as_rule() == Rule::direction).map(|d| spanned(&d));
-            }
-            _ => {}
-        }
-    }
-    endpoint
-}
-
-fn read_edge(pair: Pair<'_, Rule>) -> EdgeStmt {
-    let span: Span = pair.as_span().into();
-    let mut source = None;
-    let mut target = None;
-    let mut attributes = Vec::new();
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::source => source = Some(read_endpoint(part)),
-            Rule::target => target = Some(read_endpoint(part)),
-            Rule::edge_attrs => attributes.extend(part.into_inner().map(read_attribute)),
-            _ => {}
-        }
-    }
-    let empty = || Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
-    EdgeStmt { source: source.unwrap_or_else(empty), target: target.unwrap_or_else(empty), attributes, span }
-}
-
-fn read_loop(pair: Pair<'_, Rule>) -> LoopStmt {
-    let span: Span = pair.as_span().into();
-    let mut condition = Spanned::new(String::new(), span);
-    let mut members = Vec::new();
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::loop_condition => {
-                let raw = part.as_str();
-                let leading = raw.len() - raw.trim_start().len();
-                let text = raw.trim();
-                let start = part.as_span().start() + leading;
-                condition = Spanned::new(text.to_owned(), Span::new(start, start + text.len()));
-            }
-            Rule::loop_member => {
-                let member = part;
-                {
-                    let member_span: Span = member.as_span().into();
-                    let mut lane_prefix = None;
-                    let mut node = Spanned::new(String::new(), member_span);
-                    for piece in member.into_inner() {
-                        match piece.as_rule() {
-                            Rule::lane_prefix => lane_prefix = Some(spanned(&piece)),
-                            Rule::node_ref => node = spanned(&piece),
-                            _ => {}
-                        }
+    fn lane_open(&self, pair: Pair<'_, Rule>) -> LineItem {
+        let span = self.span(&pair);
+        let mut id = Spanned::new(String::new(), span);
+        let mut label = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::lane_id => id = self.spanned(&part),
+                Rule::lane_label => {
+                    if let Some(text) = part.into_inner().next() {
+                        label = Some(self.trimmed(&text));
                     }
-                    members.push(LoopMember { lane_prefix, node, span: member_span });
                 }
+                _ => {}
             }
-            _ => {}
         }
+        LineItem::LaneOpen { id, label, span }
     }
-    LoopStmt { condition, members, span }
+
+    /// A label with the trailing blanks cut off, its span shrunk to match.
+    fn trimmed(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+        let text = pair.as_str().trim_end();
+        let start = self.span(pair).start;
+        Spanned::new(text.to_owned(), Span::new(start, start + text.len()))
+    }
+
+    fn attribute(&self, pair: Pair<'_, Rule>) -> Attribute {
+        let span = self.span(&pair);
+        let mut key = Spanned::new(String::new(), span);
+        let mut separator = Spanned::new(Separator::Colon, span);
+        let mut value = Spanned::new(AttrValue::Quoted(String::new()), span);
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::attr_key => key = self.spanned(&part),
+                Rule::attr_sep => {
+                    let kind = if part.as_str() == "=" { Separator::Equals } else { Separator::Colon };
+                    separator = Spanned::new(kind, self.span(&part));
+                }
+                Rule::string => {
+                    let quoted = part.as_str();
+                    let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
+                    value = Spanned::new(AttrValue::Quoted(unescape(inner)), self.span(&part));
+                }
+                Rule::bare_value => value = Spanned::new(AttrValue::Bare(part.as_str().to_owned()), self.span(&part)),
+                _ => {}
+            }
+        }
+        Attribute { key, separator, value, span }
+    }
+
+    fn node(&self, pair: Pair<'_, Rule>) -> NodeDecl {
+        let span = self.span(&pair);
+        let mut node = NodeDecl {
+            id: Spanned::new(String::new(), span),
+            shape: Spanned::new(String::new(), span),
+            attributes: Vec::new(),
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::node_id => node.id = self.spanned(&part),
+                Rule::shape => node.shape = self.spanned(&part),
+                Rule::attribute => node.attributes.push(self.attribute(part)),
+                _ => {}
+            }
+        }
+        node
+    }
+
+    fn endpoint(&self, pair: Pair<'_, Rule>) -> Endpoint {
+        let span = self.span(&pair);
+        let mut endpoint = Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::lane_prefix => endpoint.lane_prefix = Some(self.spanned(&part)),
+                Rule::node_ref => endpoint.node = self.spanned(&part),
+                Rule::handle_call => {
+                    endpoint.handle =
+                        part.into_inner().find(|inner| inner.as_rule() == Rule::direction).map(|d| self.spanned(&d));
+                }
+                _ => {}
+            }
+        }
+        endpoint
+    }
+
+    fn edge(&self, pair: Pair<'_, Rule>) -> EdgeStmt {
+        let span = self.span(&pair);
+        let mut source = None;
+        let mut target = None;
+        let mut attributes = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::source => source = Some(self.endpoint(part)),
+                Rule::target => target = Some(self.endpoint(part)),
+                Rule::edge_attrs => attributes.extend(part.into_inner().map(|attribute| self.attribute(attribute))),
+                _ => {}
+            }
+        }
+        let empty = || Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+        EdgeStmt { source: source.unwrap_or_else(empty), target: target.unwrap_or_else(empty), attributes, span }
+    }
+
+    fn loop_stmt(&self, pair: Pair<'_, Rule>) -> LoopStmt {
+        let span = self.span(&pair);
+        let mut condition = Spanned::new(String::new(), span);
+        let mut members = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::loop_condition => {
+                    let raw = part.as_str();
+                    let leading = raw.len() - raw.trim_start().len();
+                    let text = raw.trim();
+                    let start = self.span(&part).start + leading;
+                    condition = Spanned::new(text.to_owned(), Span::new(start, start + text.len()));
+                }
+                Rule::loop_member => {
+                    let member = part;
+                    {
+                        let member_span = self.span(&member);
+                        let mut lane_prefix = None;
+                        let mut node = Spanned::new(String::new(), member_span);
+                        for piece in member.into_inner() {
+                            match piece.as_rule() {
+                                Rule::lane_prefix => lane_prefix = Some(self.spanned(&piece)),
+                                Rule::node_ref => node = self.spanned(&piece),
+                                _ => {}
+                            }
+                        }
+                        members.push(LoopMember { lane_prefix, node, span: member_span });
+                    }
+                }
+                _ => {}
+            }
+        }
+        LoopStmt { condition, members, span }
+    }
 }
 
 #[derive(Default)]
@@ -352,7 +391,13 @@ fn assemble_lanes(lines: Vec<LineItem>, diagnostics: &mut Vec<Diagnostic>) -> So
                 }
                 label_may_follow = label.is_none();
                 let label = label.map(|text| LaneLabel { text, on_next_line: false });
-                items.push(Item::Lane(LaneBlock { id, label, open_span: span, close_span: None, statements: Vec::new() }));
+                items.push(Item::Lane(LaneBlock {
+                    id,
+                    label,
+                    open_span: span,
+                    close_span: None,
+                    statements: Vec::new(),
+                }));
                 open.push(items.len() - 1);
             }
             LineItem::LaneClose(span) => match open.pop() {

@@ -86,10 +86,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = text
-            .get(start..offset)
-            .map(|prefix| prefix.chars().count())
-            .unwrap_or(offset - start);
+        let column = text.get(start..offset).map(|prefix| prefix.chars().count()).unwrap_or(offset - start);
         LineColumn { line: line + 1, column: column + 1 }
     }
 }
