@@ -14,6 +14,9 @@ fi
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+echo "== format"
+cargo fmt --check
+
 echo "== build (warnings are errors)"
 RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo build --locked --all-targets
 
