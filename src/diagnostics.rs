@@ -16,6 +16,8 @@ use crate::syntax::Span;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a reason to fail.
+    Info,
 }
 
 impl fmt::Display for Severity {
@@ -23,6 +25,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         })
     }
 }
@@ -97,6 +100,23 @@ catalogue! {
     W016 => Warning, "unknown-attribute", "an attribute key is not one FlowZap defines";
     W017 => Warning, "hash-comment", "a `#` line that is not a lane's display label";
     W018 => Warning, "duplicate-attribute", "an attribute is given twice";
+    E021 => Error, "deadlock", "a run can get stuck: a join waits for a token that never comes";
+    E022 => Error, "lack-of-synchronisation", "two tokens reach a node meant to run once";
+    E023 => Error, "livelock", "a run can enter a cycle it never leaves";
+    W019 => Warning, "single-outcome-decision", "a decision with only one outgoing edge";
+    W020 => Warning, "unlabelled-outcome", "a decision's outgoing edge has no label";
+    W021 => Warning, "start-with-incoming", "a start event that flow comes back into";
+    W022 => Warning, "end-with-outgoing", "an end event that flow leaves";
+    W023 => Warning, "no-start", "the diagram has no start event";
+    W024 => Warning, "no-end", "the diagram has no end event";
+    W025 => Warning, "unreachable", "no start reaches this node";
+    W026 => Warning, "dead-end", "the flow stops at a node that is not an end event";
+    W027 => Warning, "loop-without-cycle", "a `loop` statement frames nodes that form no cycle";
+    W028 => Warning, "wide-fan-out", "a node has more outgoing edges than the configured limit";
+    W029 => Warning, "mixed-join", "a node joins paths from a fork and merges paths from a decision or loop";
+    W030 => Warning, "ping-pong", "a cross-lane request has no reply before the next request (opt-in)";
+    I001 => Info, "cycle-without-loop", "a cycle with no `loop` statement framing it";
+    I002 => Info, "search-bound", "the soundness check stopped at its bound";
 }
 
 impl fmt::Display for Code {
@@ -106,6 +126,12 @@ impl fmt::Display for Code {
 }
 
 impl Code {
+    /// Off unless asked for with `--warn` or `--deny`: rules most real
+    /// diagrams break on purpose.
+    pub fn enabled_by_default(self) -> bool {
+        !matches!(self, Code::W030)
+    }
+
     /// Accepts `E003`, `e003` or the slug (`unknown-edge-endpoint`).
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.as_str().eq_ignore_ascii_case(text) || code.slug() == text)
@@ -196,6 +222,7 @@ impl miette::Diagnostic for Diagnostic {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
         })
     }
 
@@ -256,7 +283,11 @@ mod tests {
         for code in Code::ALL {
             assert_eq!(Code::parse(code.as_str()), Some(*code));
             assert_eq!(Code::parse(code.slug()), Some(*code));
-            let expected = if code.as_str().starts_with('E') { Severity::Error } else { Severity::Warning };
+            let expected = match &code.as_str()[..1] {
+                "E" => Severity::Error,
+                "W" => Severity::Warning,
+                _ => Severity::Info,
+            };
             assert_eq!(code.severity(), expected);
         }
     }
@@ -335,7 +366,10 @@ impl SeverityPolicy {
                 match chosen {
                     Some(None) => return None,
                     Some(Some(severity)) => diagnostic.severity = severity,
-                    None if self.deny_warnings => diagnostic.severity = Severity::Error,
+                    None if !diagnostic.code.enabled_by_default() => return None,
+                    None if self.deny_warnings && diagnostic.severity == Severity::Warning => {
+                        diagnostic.severity = Severity::Error;
+                    }
                     None => {}
                 }
                 Some(diagnostic)

@@ -4,6 +4,7 @@
 //! [`model`] resolves it into a [`model::Diagram`] with a petgraph graph, and
 //! [`emit`] writes it out again. [`load`] runs the front end in one call.
 
+pub mod analysis;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;

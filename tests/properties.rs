@@ -30,6 +30,7 @@ fn survives(text: String) -> Result<(), TestCaseError> {
         if !loaded.has_errors() {
             let _ = flowzap::emit::graph_json::to_string(&loaded.diagram);
             let _ = flowzap::emit::fz::to_string(&loaded.diagram);
+            lint_everything(&loaded.diagram);
         }
         let _ = done.send(shown.len());
     });
@@ -39,6 +40,46 @@ fn survives(text: String) -> Result<(), TestCaseError> {
         Err(mpsc::RecvTimeoutError::Disconnected) => return Err(TestCaseError::fail("the front end panicked")),
     }
     worker.join().map_err(|_| TestCaseError::fail("the front end panicked"))
+}
+
+/// The whole analysis and everything it prints, with a small search bound.
+fn lint_everything(diagram: &Diagram) {
+    let options = flowzap::analysis::Options { max_states: 2_000, ..Default::default() };
+    let (analysis, _) = flowzap::analysis::lint(diagram, &options);
+    let _ = flowzap::analysis::structure_text(diagram, &analysis.roles, &analysis.structure);
+    let _ = flowzap::analysis::structure_json(diagram, &analysis.roles, &analysis.structure);
+}
+
+/// Every node of the diagram appears exactly once in its structure tree.
+fn structure_covers_every_node(diagram: &Diagram) -> Result<(), TestCaseError> {
+    let (analysis, _) =
+        flowzap::analysis::lint(diagram, &flowzap::analysis::Options { max_states: 2_000, ..Default::default() });
+    let mut seen = vec![0usize; diagram.nodes.len()];
+    analysis.structure.walk(&mut |region| {
+        if let flowzap::analysis::Region::Node { node } = region {
+            seen[node.index()] += 1;
+        }
+    });
+    prop_assert!(
+        seen.iter().all(|&count| count == 1),
+        "nodes seen {:?} times in\n{}",
+        seen,
+        flowzap::emit::fz::to_string(diagram)
+    );
+    Ok(())
+}
+
+/// Runs `check` on a thread with a deadline, so a hang fails the case.
+fn within_deadline(diagram: Diagram, check: fn(&Diagram) -> Result<(), TestCaseError>) -> Result<(), TestCaseError> {
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(check(&diagram));
+    });
+    match finished.recv_timeout(Duration::from_secs(20)) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(TestCaseError::fail("the analysis hung for 20 s")),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(TestCaseError::fail("the analysis panicked")),
+    }
 }
 
 /// Pieces of FlowZap and of its lookalikes, so random text hits the grammar's
@@ -321,5 +362,10 @@ proptest! {
         prop_assert_eq!(meaning(&loaded.diagram), meaning(&model), "text was\n{}", text);
         // And printing is a fixed point.
         prop_assert_eq!(flowzap::emit::fz::to_string(&loaded.diagram), text);
+    }
+
+    #[test]
+    fn analysis_of_any_graph_ends_and_covers_every_node(model in diagram_model()) {
+        within_deadline(model, structure_covers_every_node)?;
     }
 }

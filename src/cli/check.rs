@@ -5,7 +5,7 @@ use std::io::Write;
 use super::io::{read_input, style, Input};
 use super::report::{render_human, to_json, JsonDiagnostic, SourceText};
 use super::{CheckArgs, Format, SeverityArgs, Status};
-use crate::diagnostics::{Diagnostic, SeverityPolicy};
+use crate::diagnostics::{Diagnostic, Severity, SeverityPolicy};
 
 pub fn policy(args: &SeverityArgs) -> Result<SeverityPolicy, String> {
     let mut policy = SeverityPolicy::default();
@@ -21,6 +21,13 @@ pub fn policy(args: &SeverityArgs) -> Result<SeverityPolicy, String> {
     Ok(policy)
 }
 
+/// What a command adds to `check` for a file that loaded without errors:
+/// more findings, and optionally the structure tree.
+pub enum Extra {
+    None,
+    Lint { options: crate::analysis::Options, structure: bool },
+}
+
 #[derive(serde::Serialize)]
 struct FileSummary {
     file: String,
@@ -29,13 +36,22 @@ struct FileSummary {
     edges: usize,
     errors: usize,
     warnings: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structure: Option<serde_json::Value>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl FileSummary {
     fn line(&self) -> String {
         let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+        let notes = if self.notes > 0 { format!(", {}", plural(self.notes, "note")) } else { String::new() };
         format!(
-            "{}: {}, {}, {}, {}, {}",
+            "{}: {}, {}, {}, {}, {}{notes}",
             self.file,
             plural(self.lanes, "lane"),
             plural(self.nodes, "node"),
@@ -52,7 +68,7 @@ struct JsonReport {
     diagnostics: Vec<JsonDiagnostic>,
 }
 
-pub fn run(args: &CheckArgs, color: bool) -> Status {
+pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
     let policy = match policy(&args.severity) {
         Ok(policy) => policy,
         Err(message) => {
@@ -65,6 +81,7 @@ pub fn run(args: &CheckArgs, color: bool) -> Status {
     let mut stdout = std::io::stdout().lock();
 
     for path in &args.files {
+        let mut structure: Option<(String, serde_json::Value)> = None;
         let (source, diagnostics, counts) = match read_input(path) {
             Err(message) => {
                 eprintln!("error: {message}");
@@ -76,10 +93,22 @@ pub fn run(args: &CheckArgs, color: bool) -> Status {
                 let loaded = crate::load(&source.text);
                 let diagram = &loaded.diagram;
                 let counts = (diagram.lanes.len(), diagram.nodes.len(), diagram.edges.len());
-                (source, policy.apply(loaded.diagnostics), counts)
+                let mut diagnostics = loaded.diagnostics.clone();
+                if let (Extra::Lint { options, structure: want_structure }, false) = (extra, loaded.has_errors()) {
+                    let (analysis, findings) = crate::analysis::lint(diagram, options);
+                    diagnostics.extend(findings);
+                    diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
+                    if *want_structure {
+                        structure = Some((
+                            crate::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
+                            crate::analysis::structure_json(diagram, &analysis.roles, &analysis.structure),
+                        ));
+                    }
+                }
+                (source, policy.apply(diagnostics), counts)
             }
         };
-        let summary = summarise(&source, &diagnostics, counts);
+        let mut summary = summarise(&source, &diagnostics, counts);
         if summary.errors > 0 {
             status = status.max(Status::Findings);
         }
@@ -87,10 +116,15 @@ pub fn run(args: &CheckArgs, color: bool) -> Status {
             Format::Human => {
                 let text = render_human(&source, &diagnostics, style(color));
                 let _ = write!(stdout, "{text}");
+                if let Some((tree, _)) = &structure {
+                    let _ = writeln!(stdout, "structure of {}:", source.name);
+                    let _ = write!(stdout, "{tree}");
+                }
                 let _ = writeln!(stdout, "{}", summary.line());
             }
             Format::Json => {
                 report.diagnostics.extend(diagnostics.iter().map(|diagnostic| to_json(&source, diagnostic)));
+                summary.structure = structure.map(|(_, json)| json);
                 report.files.push(summary);
             }
         }
@@ -115,6 +149,15 @@ fn summarise(
     diagnostics: &[Diagnostic],
     (lanes, nodes, edges): (usize, usize, usize),
 ) -> FileSummary {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    FileSummary { file: source.name.clone(), lanes, nodes, edges, errors, warnings: diagnostics.len() - errors }
+    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    FileSummary {
+        file: source.name.clone(),
+        lanes,
+        nodes,
+        edges,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        notes: count(Severity::Info),
+        structure: None,
+    }
 }

@@ -5,6 +5,7 @@
 mod check;
 mod graph;
 mod io;
+mod lint;
 pub mod report;
 
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Read files and report every problem in them
     Check(CheckArgs),
+    /// Check files, then analyse their fork/join structure and soundness
+    Lint(LintArgs),
     /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
     Graph(GraphArgs),
 }
@@ -86,6 +89,21 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Also print the structure tree (sequence, parallel, choice, loop, unstructured)
+    #[arg(long)]
+    pub structure: bool,
+    /// Report nodes with more outgoing edges than this
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_fan_out: usize,
+    /// Markings the soundness check explores per start before it stops
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::soundness::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+}
+
+#[derive(Debug, Args)]
 pub struct GraphArgs {
     /// The file to read; `-` reads standard input
     #[arg(value_name = "FILE")]
@@ -103,7 +121,8 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Status {
     let color = io::use_color(cli.color);
     match cli.command {
-        Command::Check(args) => check::run(&args, color),
+        Command::Check(args) => check::run(&args, color, &check::Extra::None),
+        Command::Lint(args) => lint::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
     }
 }

@@ -1,0 +1,180 @@
+//! The diagram's graph as the analyses need it: edges in file order, back
+//! edges found by depth-first search, and the forward (acyclic) graph with a
+//! virtual source and sink, with its dominator and post-dominator trees.
+
+use petgraph::algo::dominators::{self, Dominators};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::{EdgeRef, Reversed};
+use petgraph::Direction;
+
+use crate::model::Diagram;
+
+pub struct Flow {
+    /// Out-edges of each node in file order (petgraph keeps them reversed).
+    pub outgoing: Vec<Vec<EdgeIndex>>,
+    /// In-edges of each node in file order.
+    pub incoming: Vec<Vec<EdgeIndex>>,
+    /// `is_back[e]`: the edge closes a cycle (it points at a node still on the
+    /// depth-first stack when the search walks from the starts in file order).
+    pub is_back: Vec<bool>,
+    /// Nodes without incoming edges, in file order: where tokens start.
+    pub sources: Vec<NodeIndex>,
+    /// The forward graph: diagram nodes keep their indices, then the virtual
+    /// source and sink; back edges left out.
+    pub forward: DiGraph<(), ()>,
+    pub virtual_source: NodeIndex,
+    pub virtual_sink: NodeIndex,
+    pub dominators: Dominators<NodeIndex>,
+    pub post_dominators: Dominators<NodeIndex>,
+    /// Depth of each forward-graph node in the dominator tree.
+    depth: Vec<usize>,
+}
+
+impl Flow {
+    pub fn new(diagram: &Diagram) -> Flow {
+        let count = diagram.nodes.len();
+        let mut outgoing = vec![Vec::new(); count];
+        let mut incoming = vec![Vec::new(); count];
+        for edge in diagram.graph.edge_references() {
+            outgoing[edge.source().index()].push(edge.id());
+            incoming[edge.target().index()].push(edge.id());
+        }
+        for list in outgoing.iter_mut().chain(incoming.iter_mut()) {
+            list.sort();
+        }
+        let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
+        let is_back = find_back_edges(diagram, &outgoing, &sources);
+
+        let mut forward = DiGraph::<(), ()>::with_capacity(count + 2, diagram.edges.len() + count);
+        for _ in 0..count + 2 {
+            forward.add_node(());
+        }
+        let virtual_source = NodeIndex::new(count);
+        let virtual_sink = NodeIndex::new(count + 1);
+        for edge in diagram.graph.edge_references() {
+            if !is_back[edge.id().index()] {
+                forward.add_edge(edge.source(), edge.target(), ());
+            }
+        }
+        // Every node no forward edge enters is an entry, so that nodes only
+        // reachable around a cycle still hang off the source.
+        for node in 0..count {
+            let index = NodeIndex::new(node);
+            if forward.edges_directed(index, Direction::Incoming).next().is_none() {
+                forward.add_edge(virtual_source, index, ());
+            }
+            if forward.edges_directed(index, Direction::Outgoing).next().is_none() {
+                forward.add_edge(index, virtual_sink, ());
+            }
+        }
+        if count == 0 {
+            forward.add_edge(virtual_source, virtual_sink, ());
+        }
+        let dominators = dominators::simple_fast(&forward, virtual_source);
+        let post_dominators = dominators::simple_fast(Reversed(&forward), virtual_sink);
+        let depth = dominator_depths(&dominators, count + 2, virtual_source);
+        Flow {
+            outgoing,
+            incoming,
+            is_back,
+            sources,
+            forward,
+            virtual_source,
+            virtual_sink,
+            dominators,
+            post_dominators,
+            depth,
+        }
+    }
+
+    pub fn forward_in(&self, node: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.incoming[node.index()].iter().copied().filter(|edge| !self.is_back[edge.index()])
+    }
+
+    pub fn forward_out(&self, node: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.outgoing[node.index()].iter().copied().filter(|edge| !self.is_back[edge.index()])
+    }
+
+    /// The lowest node that dominates both `a` and `b`: where paths to them
+    /// part. Nodes are forward-graph nodes (the virtual source included).
+    pub fn common_dominator(&self, mut a: NodeIndex, mut b: NodeIndex) -> NodeIndex {
+        while a != b {
+            if self.depth[a.index()] >= self.depth[b.index()] {
+                match self.dominators.immediate_dominator(a) {
+                    Some(up) => a = up,
+                    None => return self.virtual_source,
+                }
+            } else {
+                match self.dominators.immediate_dominator(b) {
+                    Some(up) => b = up,
+                    None => return self.virtual_source,
+                }
+            }
+        }
+        a
+    }
+}
+
+/// Iterative depth-first search from the sources in file order, then from
+/// any node not yet seen (cycles nothing enters), following edges in file order.
+fn find_back_edges(diagram: &Diagram, outgoing: &[Vec<EdgeIndex>], sources: &[NodeIndex]) -> Vec<bool> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnStack,
+        Done,
+    }
+    let count = diagram.nodes.len();
+    let mut is_back = vec![false; diagram.edges.len()];
+    let mut mark = vec![Mark::New; count];
+    let roots = sources.iter().map(|n| n.index()).chain(0..count);
+    for root in roots {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        // (node, position of the next out-edge to follow)
+        let mut stack = vec![(root, 0usize)];
+        mark[root] = Mark::OnStack;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&edge) = outgoing[node].get(*next) {
+                *next += 1;
+                let target = diagram.edges[edge.index()].target.index();
+                match mark[target] {
+                    Mark::New => {
+                        mark[target] = Mark::OnStack;
+                        stack.push((target, 0));
+                    }
+                    Mark::OnStack => is_back[edge.index()] = true,
+                    Mark::Done => {}
+                }
+            } else {
+                mark[node] = Mark::Done;
+                stack.pop();
+            }
+        }
+    }
+    is_back
+}
+
+fn dominator_depths(dominators: &Dominators<NodeIndex>, count: usize, root: NodeIndex) -> Vec<usize> {
+    let mut depth = vec![usize::MAX; count];
+    depth[root.index()] = 0;
+    for start in 0..count {
+        // Walk up to a node of known depth, then fill the path on the way back.
+        let mut path = Vec::new();
+        let mut node = NodeIndex::new(start);
+        while depth[node.index()] == usize::MAX {
+            path.push(node);
+            match dominators.immediate_dominator(node) {
+                Some(up) => node = up,
+                None => break,
+            }
+        }
+        let mut base = if depth[node.index()] == usize::MAX { 0 } else { depth[node.index()] };
+        for &on_path in path.iter().rev() {
+            base += 1;
+            depth[on_path.index()] = base;
+        }
+    }
+    depth
+}

@@ -1,0 +1,128 @@
+//! Typing the nodes where paths meet: does a node wait for every incoming
+//! path (a parallel join) or continue on each arrival (an exclusive merge)?
+//!
+//! The answer comes from where each pair of incoming paths parts: the lowest
+//! node that dominates both sources. Paths that part at a fork were taken
+//! together, so the node joins them; paths that part at a decision (or at the
+//! choice between alternative starts) were alternatives, so it merges them. A
+//! back edge brings the flow round again, which only a merge can accept.
+
+use petgraph::graph::{EdgeIndex, NodeIndex};
+
+use super::flow::Flow;
+use super::roles::{split_at, Role, Split};
+use crate::model::Diagram;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Join {
+    /// Fewer than two incoming edges.
+    None,
+    /// Waits for a token on every incoming edge, then continues once.
+    Parallel,
+    /// Continues on each arrival.
+    Exclusive,
+    /// The entry of a loop: the way in and the way back merge.
+    LoopMerge,
+    /// Waits for one token per slot, where a slot is a group of incoming
+    /// edges that are alternatives of each other: a fork whose branch holds a
+    /// decision whose outcomes meet again at the same node. Nested blocks
+    /// that happen to close at one node; BPMN draws it as a merge, then a join.
+    Nested,
+    /// Incoming paths whose relations are inconsistent, or parallel paths
+    /// arriving where a loop comes round: no rule fits. Played as an
+    /// exclusive merge.
+    Mixed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinInfo {
+    pub join: Join,
+    /// For each pair of forward incoming edges that parted at a fork, and
+    /// each that parted at a decision, one example: (edge, edge, split node;
+    /// `None` for the choice between alternative starts).
+    pub parallel_pair: Option<(EdgeIndex, EdgeIndex, Option<NodeIndex>)>,
+    pub exclusive_pair: Option<(EdgeIndex, EdgeIndex, Option<NodeIndex>)>,
+    /// Forward incoming edges grouped into alternatives: a parallel or nested
+    /// join waits for a token in every slot.
+    pub slots: Vec<Vec<EdgeIndex>>,
+}
+
+/// Caps the pairwise comparison on very wide joins; neighbours still cover
+/// every edge.
+const ALL_PAIRS_UP_TO: usize = 32;
+
+pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInfo> {
+    (0..diagram.nodes.len())
+        .map(|n| {
+            let node = NodeIndex::new(n);
+            let all_in = &flow.incoming[n];
+            let forward: Vec<EdgeIndex> = flow.forward_in(node).collect();
+            let has_back = forward.len() < all_in.len();
+            let mut info = JoinInfo { join: Join::None, parallel_pair: None, exclusive_pair: None, slots: Vec::new() };
+            if all_in.len() < 2 {
+                info.slots = forward.iter().map(|&edge| vec![edge]).collect();
+                return info;
+            }
+            // Union-find over the forward edges: alternatives share a slot.
+            let mut slot_of: Vec<usize> = (0..forward.len()).collect();
+            fn root(slot_of: &mut [usize], mut at: usize) -> usize {
+                while slot_of[at] != at {
+                    slot_of[at] = slot_of[slot_of[at]];
+                    at = slot_of[at];
+                }
+                at
+            }
+            let mut parallel_pairs = Vec::new();
+            let mut pairs = Vec::new();
+            if forward.len() <= ALL_PAIRS_UP_TO {
+                for i in 0..forward.len() {
+                    for j in i + 1..forward.len() {
+                        pairs.push((i, j));
+                    }
+                }
+            } else {
+                pairs.extend((1..forward.len()).map(|j| (j - 1, j)));
+            }
+            for (i, j) in pairs {
+                let (a, b) = (forward[i], forward[j]);
+                let source_a = diagram.edges[a.index()].source;
+                let source_b = diagram.edges[b.index()].source;
+                let parted = flow.common_dominator(source_a, source_b);
+                let split_node = (parted != flow.virtual_source).then_some(parted);
+                match split_at(roles, flow, parted) {
+                    Split::Parallel => {
+                        info.parallel_pair.get_or_insert((a, b, split_node));
+                        parallel_pairs.push((i, j));
+                    }
+                    Split::Exclusive | Split::None => {
+                        info.exclusive_pair.get_or_insert((a, b, split_node));
+                        let (ri, rj) = (root(&mut slot_of, i), root(&mut slot_of, j));
+                        slot_of[ri] = rj;
+                    }
+                }
+            }
+            // Parallel paths inside one group of alternatives: inconsistent.
+            let consistent = parallel_pairs.iter().all(|&(i, j)| root(&mut slot_of, i) != root(&mut slot_of, j));
+            let mut slots: Vec<(usize, Vec<EdgeIndex>)> = Vec::new();
+            for (position, &edge) in forward.iter().enumerate() {
+                let slot = root(&mut slot_of, position);
+                match slots.iter_mut().find(|(root, _)| *root == slot) {
+                    Some((_, edges)) => edges.push(edge),
+                    None => slots.push((slot, vec![edge])),
+                }
+            }
+            info.slots = slots.into_iter().map(|(_, edges)| edges).collect();
+            let parallel = info.parallel_pair.is_some();
+            let exclusive = info.exclusive_pair.is_some();
+            info.join = match (parallel, exclusive, has_back) {
+                (true, _, true) => Join::Mixed,
+                (true, _, false) if !consistent => Join::Mixed,
+                (true, true, false) => Join::Nested,
+                (true, false, false) => Join::Parallel,
+                (false, _, true) => Join::LoopMerge,
+                (false, _, false) => Join::Exclusive,
+            };
+            info
+        })
+        .collect()
+}

@@ -1,0 +1,71 @@
+//! What each node does in the process, from its shape and its edges.
+
+use petgraph::graph::NodeIndex;
+
+use super::flow::Flow;
+use crate::model::{Diagram, Shape};
+
+/// The kind of step a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A circle nothing flows into.
+    Start,
+    /// A circle nothing flows out of.
+    End,
+    /// A circle in the middle of the flow.
+    Intermediate,
+    /// A rectangle or a taskbox.
+    Task,
+    /// A diamond: exactly one outgoing edge is taken.
+    Decision,
+}
+
+/// What happens to a token leaving the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Split {
+    /// One outgoing edge (or none).
+    None,
+    /// A non-diamond with several outgoing edges: all of them are taken.
+    Parallel,
+    /// A diamond with several outgoing edges: one of them is taken.
+    Exclusive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Role {
+    pub kind: Kind,
+    pub split: Split,
+}
+
+pub fn roles(diagram: &Diagram, flow: &Flow) -> Vec<Role> {
+    (0..diagram.nodes.len())
+        .map(|n| {
+            let node = &diagram.nodes[n];
+            let ins = flow.incoming[n].len();
+            let outs = flow.outgoing[n].len();
+            let kind = match node.shape {
+                Shape::Circle if ins == 0 => Kind::Start,
+                Shape::Circle if outs == 0 => Kind::End,
+                Shape::Circle => Kind::Intermediate,
+                Shape::Diamond => Kind::Decision,
+                Shape::Rectangle | Shape::Taskbox => Kind::Task,
+            };
+            let split = match (outs > 1, kind) {
+                (false, _) => Split::None,
+                (true, Kind::Decision) => Split::Exclusive,
+                (true, _) => Split::Parallel,
+            };
+            Role { kind, split }
+        })
+        .collect()
+}
+
+/// The split kind of a forward-graph node, the virtual source counting as a
+/// choice between alternative starts.
+pub fn split_at(roles: &[Role], flow: &Flow, node: NodeIndex) -> Split {
+    if node == flow.virtual_source {
+        Split::Exclusive
+    } else {
+        roles.get(node.index()).map_or(Split::None, |role| role.split)
+    }
+}

@@ -1,0 +1,458 @@
+//! The process structure tree: the diagram decomposed into nested regions
+//! with one entry and one exit: sequences, parallel blocks, choices, loops,
+//! and unstructured regions that are no nesting of those.
+//!
+//! Built by graph reduction. Every node starts as a region of its own; three
+//! rules replace a pattern of regions by one, until one region is left:
+//! - sequence: a region with one successor whose only predecessor it is;
+//! - block: two or more branches (single regions, or direct edges) leading
+//!   from one split to one region, nothing else entering the branches;
+//! - loop: a region whose exit leads straight back to its entry, or through
+//!   one region that does nothing else.
+//! When no rule applies, the smallest region that has one entry (a split)
+//! and one exit (that split's immediate post-dominator) is collapsed into an
+//! unstructured region, and reduction goes on around it. Each rule removes
+//! at least one region, so this ends; on block-structured diagrams it is
+//! linear in practice (a pass over the regions per level of nesting).
+
+use petgraph::algo::dominators;
+use petgraph::graph::NodeIndex;
+use petgraph::stable_graph::StableDiGraph;
+use petgraph::visit::{EdgeRef, Reversed};
+use petgraph::Direction;
+
+use super::roles::{Role, Split};
+use crate::model::Diagram;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Region {
+    /// One diagram node.
+    Node {
+        node: NodeIndex,
+    },
+    Sequence {
+        parts: Vec<Region>,
+    },
+    /// All branches run; `split` is the forking node, `join` the node that
+    /// waits for them (`None` where the branches end separately).
+    Parallel {
+        split: Option<NodeIndex>,
+        join: Option<NodeIndex>,
+        branches: Vec<Region>,
+    },
+    /// One branch runs; `split` is the decision (`None`: alternative starts).
+    Choice {
+        split: Option<NodeIndex>,
+        join: Option<NodeIndex>,
+        branches: Vec<Region>,
+    },
+    /// `body` runs, then its last node decides to leave or to go round again
+    /// through `back` (which may be absent).
+    Loop {
+        body: Box<Region>,
+        back: Option<Box<Region>>,
+    },
+    /// A part with one entry and one exit whose inside is no nesting of the
+    /// others; `parts` are its regions in file order.
+    Unstructured {
+        entry: Option<NodeIndex>,
+        exit: Option<NodeIndex>,
+        parts: Vec<Region>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Work {
+    region: Region,
+    entry: Option<NodeIndex>,
+    exit: Option<NodeIndex>,
+    is_virtual: bool,
+}
+
+fn sequence(first: Region, second: Region) -> Region {
+    let mut parts = match first {
+        Region::Sequence { parts } => parts,
+        other => vec![other],
+    };
+    match second {
+        Region::Sequence { parts: more } => parts.extend(more),
+        other => parts.push(other),
+    }
+    Region::Sequence { parts }
+}
+
+impl Region {
+    /// The node control leaves the region from, if it is one node.
+    pub fn exit_node(&self) -> Option<NodeIndex> {
+        match self {
+            Region::Node { node } => Some(*node),
+            Region::Sequence { parts } => parts.last().and_then(Region::exit_node),
+            Region::Parallel { join, .. } | Region::Choice { join, .. } => *join,
+            Region::Loop { body, .. } => body.exit_node(),
+            Region::Unstructured { exit, .. } => *exit,
+        }
+    }
+
+    /// Calls `visit` on this region and every region inside it.
+    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Region)) {
+        visit(self);
+        match self {
+            Region::Node { .. } => {}
+            Region::Sequence { parts } | Region::Unstructured { parts, .. } => {
+                parts.iter().for_each(|part| part.walk(visit));
+            }
+            Region::Parallel { branches, .. } | Region::Choice { branches, .. } => {
+                branches.iter().for_each(|branch| branch.walk(visit));
+            }
+            Region::Loop { body, back } => {
+                body.walk(visit);
+                if let Some(back) = back {
+                    back.walk(visit);
+                }
+            }
+        }
+    }
+
+    pub fn is_structured(&self) -> bool {
+        let mut structured = true;
+        self.walk(&mut |region| structured &= !matches!(region, Region::Unstructured { .. }));
+        structured
+    }
+}
+
+type WorkGraph = StableDiGraph<Work, ()>;
+
+pub fn structure(diagram: &Diagram, roles: &[Role]) -> Region {
+    let mut graph = WorkGraph::with_capacity(diagram.nodes.len() + 2, diagram.edges.len() * 2);
+    for node in 0..diagram.nodes.len() {
+        let index = NodeIndex::new(node);
+        graph.add_node(Work {
+            region: Region::Node { node: index },
+            entry: Some(index),
+            exit: Some(index),
+            is_virtual: false,
+        });
+    }
+    let virtual_work =
+        || Work { region: Region::Sequence { parts: Vec::new() }, entry: None, exit: None, is_virtual: true };
+    let source = graph.add_node(virtual_work());
+    let sink = graph.add_node(virtual_work());
+    for edge in &diagram.edges {
+        graph.add_edge(edge.source, edge.target, ());
+    }
+    let mut forward_entries = vec![true; diagram.nodes.len()];
+    let back = super::flow::Flow::new(diagram);
+    for (position, edge) in diagram.edges.iter().enumerate() {
+        if !back.is_back[position] {
+            forward_entries[edge.target.index()] = false;
+        }
+    }
+    for node in 0..diagram.nodes.len() {
+        let index = NodeIndex::new(node);
+        if forward_entries[node] {
+            graph.add_edge(source, index, ());
+        }
+        if diagram.out_degree(index) == 0 {
+            graph.add_edge(index, sink, ());
+        }
+    }
+
+    let split_kind = |graph: &WorkGraph, node: NodeIndex| -> Split {
+        match graph[node].exit {
+            None => Split::Exclusive,
+            Some(exit) => match roles[exit.index()].split {
+                Split::Exclusive => Split::Exclusive,
+                _ => Split::Parallel,
+            },
+        }
+    };
+
+    loop {
+        let mut changed = false;
+        let nodes: Vec<NodeIndex> = graph.node_indices().collect();
+        for node in nodes {
+            if graph.contains_node(node) {
+                changed |= reduce_loop(&mut graph, node)
+                    || reduce_block(&mut graph, node, &split_kind)
+                    || reduce_sequence(&mut graph, node);
+            }
+        }
+        if changed {
+            continue;
+        }
+        let live = graph.node_indices().filter(|&n| !graph[n].is_virtual).count();
+        if live <= 1 && is_settled(&graph, source, sink) {
+            break;
+        }
+        if attach_loose_ends(&mut graph, source, sink) {
+            continue;
+        }
+        if !collapse_pocket(&mut graph, sink) {
+            collapse_everything(&mut graph, source, sink);
+            break;
+        }
+    }
+
+    let mut remaining: Vec<NodeIndex> = graph.node_indices().filter(|&n| !graph[n].is_virtual).collect();
+    match remaining.len() {
+        0 => Region::Sequence { parts: Vec::new() },
+        1 => graph.remove_node(remaining[0]).map(|work| work.region).unwrap_or(Region::Sequence { parts: Vec::new() }),
+        _ => {
+            remaining.sort_by_key(|&n| graph[n].entry);
+            Region::Unstructured {
+                entry: None,
+                exit: None,
+                parts: remaining.into_iter().filter_map(|n| graph.remove_node(n)).map(|w| w.region).collect(),
+            }
+        }
+    }
+}
+
+/// One region left, entered once from the source and leaving at most once.
+fn is_settled(graph: &WorkGraph, source: NodeIndex, sink: NodeIndex) -> bool {
+    graph.edges_directed(source, Direction::Outgoing).count() <= 1
+        && graph.edges_directed(sink, Direction::Incoming).count() <= 1
+}
+
+/// Successors in file order of their first node (petgraph lists them newest first).
+fn out_targets(graph: &WorkGraph, node: NodeIndex) -> Vec<NodeIndex> {
+    let mut targets: Vec<NodeIndex> =
+        graph.edges_directed(node, Direction::Outgoing).map(|edge| edge.target()).collect();
+    targets.sort_by_key(|&target| (graph[target].entry.map_or(usize::MAX, NodeIndex::index), target));
+    targets
+}
+
+fn in_degree(graph: &WorkGraph, node: NodeIndex) -> usize {
+    graph.edges_directed(node, Direction::Incoming).count()
+}
+
+fn reduce_sequence(graph: &mut WorkGraph, first: NodeIndex) -> bool {
+    if graph[first].is_virtual {
+        return false;
+    }
+    let outs = out_targets(graph, first);
+    let [second] = outs[..] else { return false };
+    if second == first || graph[second].is_virtual || in_degree(graph, second) != 1 {
+        return false;
+    }
+    // Its only in-edge comes from `first`; its out-edges move to `first`.
+    let successors = out_targets(graph, second);
+    let Some(second_work) = graph.remove_node(second) else { return false };
+    for successor in successors {
+        graph.add_edge(first, successor, ());
+    }
+    let first_work = &mut graph[first];
+    first_work.region =
+        sequence(std::mem::replace(&mut first_work.region, Region::Sequence { parts: Vec::new() }), second_work.region);
+    first_work.exit = second_work.exit;
+    true
+}
+
+fn reduce_loop(graph: &mut WorkGraph, node: NodeIndex) -> bool {
+    if graph[node].is_virtual {
+        return false;
+    }
+    let self_loops: Vec<_> =
+        graph.edges_directed(node, Direction::Outgoing).filter(|e| e.target() == node).map(|e| e.id()).collect();
+    if !self_loops.is_empty() {
+        for edge in self_loops {
+            graph.remove_edge(edge);
+        }
+        let body = std::mem::replace(&mut graph[node].region, Region::Sequence { parts: Vec::new() });
+        graph[node].region = Region::Loop { body: Box::new(body), back: None };
+        return true;
+    }
+    for middle in out_targets(graph, node) {
+        if middle == node || graph[middle].is_virtual || in_degree(graph, middle) != 1 {
+            continue;
+        }
+        if out_targets(graph, middle) != [node] {
+            continue;
+        }
+        let Some(back) = graph.remove_node(middle) else { continue };
+        let body = std::mem::replace(&mut graph[node].region, Region::Sequence { parts: Vec::new() });
+        graph[node].region = Region::Loop { body: Box::new(body), back: Some(Box::new(back.region)) };
+        return true;
+    }
+    false
+}
+
+fn reduce_block(graph: &mut WorkGraph, split: NodeIndex, split_kind: &impl Fn(&WorkGraph, NodeIndex) -> Split) -> bool {
+    let targets = out_targets(graph, split);
+    if targets.len() < 2 {
+        return false;
+    }
+    // Each branch: (the region on it, if any; where it leads).
+    let mut branches: Vec<(Option<NodeIndex>, NodeIndex)> = Vec::new();
+    for target in targets {
+        let through = !graph[target].is_virtual && target != split && in_degree(graph, target) == 1;
+        let next = if through { out_targets(graph, target) } else { Vec::new() };
+        match next[..] {
+            [after] if after != target && after != split => branches.push((Some(target), after)),
+            _ => branches.push((None, target)),
+        }
+    }
+    // The first destination, in edge order, that two branches share.
+    let mut group_target = None;
+    for (i, (_, to)) in branches.iter().enumerate() {
+        if *to != split && branches[i + 1..].iter().any(|(_, other)| other == to) {
+            group_target = Some(*to);
+            break;
+        }
+    }
+    let Some(join) = group_target else { return false };
+    let group: Vec<(Option<NodeIndex>, NodeIndex)> = branches.into_iter().filter(|(_, to)| *to == join).collect();
+
+    // Remove the grouped branches and the direct edges they stand for; a
+    // direct edge is an empty branch.
+    let mut branches = Vec::new();
+    for (middle, _) in &group {
+        match middle {
+            Some(middle) => {
+                if let Some(work) = graph.remove_node(*middle) {
+                    branches.push(work.region);
+                }
+            }
+            None => {
+                if let Some(edge) = graph.find_edge(split, join) {
+                    graph.remove_edge(edge);
+                }
+                branches.push(Region::Sequence { parts: Vec::new() });
+            }
+        }
+    }
+    let split_node = graph[split].exit;
+    let join_node = graph[join].entry;
+    let region = match split_kind(graph, split) {
+        Split::Exclusive => Region::Choice { split: split_node, join: join_node, branches },
+        _ => Region::Parallel { split: split_node, join: join_node, branches },
+    };
+    let block = graph.add_node(Work { region, entry: None, exit: None, is_virtual: false });
+    graph.add_edge(split, block, ());
+    graph.add_edge(block, join, ());
+    // A block region passes control straight on: let the sequence rule fold
+    // it between its split and join by giving it their boundary nodes.
+    graph[block].entry = split_node;
+    graph[block].exit = join_node;
+    true
+}
+
+/// Regions nothing enters or nothing leaves (unreachable parts, cycles with
+/// no way out) hang off the source or sink, so they become alternatives
+/// instead of blocking every rule. True if any edge was added.
+fn attach_loose_ends(graph: &mut WorkGraph, source: NodeIndex, sink: NodeIndex) -> bool {
+    let mut added = false;
+    let nodes: Vec<NodeIndex> = graph.node_indices().filter(|&n| !graph[n].is_virtual).collect();
+    for node in nodes {
+        if graph.edges_directed(node, Direction::Outgoing).next().is_none() {
+            graph.add_edge(node, sink, ());
+            added = true;
+        }
+        if graph.edges_directed(node, Direction::Incoming).next().is_none() {
+            graph.add_edge(source, node, ());
+            added = true;
+        }
+    }
+    added
+}
+
+/// Collapses the smallest part with one entry (a split) and one exit (its
+/// immediate post-dominator) into an unstructured region.
+fn collapse_pocket(graph: &mut WorkGraph, sink: NodeIndex) -> bool {
+    let post = dominators::simple_fast(Reversed(&*graph), sink);
+    let mut best: Option<(usize, NodeIndex, NodeIndex, Vec<NodeIndex>)> = None;
+    for split in graph.node_indices() {
+        if graph.edges_directed(split, Direction::Outgoing).count() < 2 {
+            continue;
+        }
+        let Some(exit) = post.immediate_dominator(split) else { continue };
+        let Some(inside) = pocket_inside(graph, split, exit) else { continue };
+        // Fewer than two regions inside: collapsing would gain nothing.
+        if inside.len() < 2 {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(size, ..)| inside.len() < *size) {
+            best = Some((inside.len(), split, exit, inside));
+        }
+    }
+    let Some((_, split, exit, inside)) = best else { return false };
+    // The split and the exit stay outside, as the region's boundary, so the
+    // sequence rule can line them up around it.
+    let entry = graph[split].exit;
+    let exit_node = graph[exit].entry;
+    merge_into_unstructured(graph, inside, entry, exit_node);
+    true
+}
+
+/// The regions strictly between `split` and `exit`, if nothing outside
+/// enters them or `exit` (so the whole is single-entry single-exit).
+fn pocket_inside(graph: &WorkGraph, split: NodeIndex, exit: NodeIndex) -> Option<Vec<NodeIndex>> {
+    let mut inside = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut queue = std::collections::VecDeque::from(out_targets(graph, split));
+    while let Some(node) = queue.pop_front() {
+        if node == exit || !seen.insert(node) {
+            continue;
+        }
+        if node == split || graph[node].is_virtual {
+            return None;
+        }
+        inside.push(node);
+        queue.extend(out_targets(graph, node));
+    }
+    let allowed = |n: NodeIndex| n == split || seen.contains(&n);
+    for &node in inside.iter().chain(std::iter::once(&exit)) {
+        if graph[node].is_virtual {
+            continue;
+        }
+        if graph.edges_directed(node, Direction::Incoming).any(|e| !allowed(e.source())) {
+            return None;
+        }
+    }
+    Some(inside)
+}
+
+fn merge_into_unstructured(
+    graph: &mut WorkGraph,
+    mut members: Vec<NodeIndex>,
+    entry: Option<NodeIndex>,
+    exit: Option<NodeIndex>,
+) {
+    members.sort_by_key(|&n| (graph[n].entry, n));
+    let member_set: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
+    let mut outside_in = Vec::new();
+    let mut outside_out = Vec::new();
+    for &member in &members {
+        for edge in graph.edges_directed(member, Direction::Incoming) {
+            if !member_set.contains(&edge.source()) {
+                outside_in.push(edge.source());
+            }
+        }
+        for edge in graph.edges_directed(member, Direction::Outgoing) {
+            if !member_set.contains(&edge.target()) {
+                outside_out.push(edge.target());
+            }
+        }
+    }
+    // One edge per neighbour: the region is entered and left as a whole.
+    outside_in.sort();
+    outside_in.dedup();
+    outside_out.sort();
+    outside_out.dedup();
+    let parts: Vec<Region> = members.iter().filter_map(|&n| graph.remove_node(n)).map(|w| w.region).collect();
+    let region = Region::Unstructured { entry, exit, parts };
+    let merged = graph.add_node(Work { region, entry, exit, is_virtual: false });
+    for source in outside_in {
+        graph.add_edge(source, merged, ());
+    }
+    for target in outside_out {
+        graph.add_edge(merged, target, ());
+    }
+}
+
+fn collapse_everything(graph: &mut WorkGraph, source: NodeIndex, sink: NodeIndex) {
+    let members: Vec<NodeIndex> = graph.node_indices().filter(|&n| n != source && n != sink).collect();
+    if members.len() > 1 {
+        merge_into_unstructured(graph, members, None, None);
+    }
+}
