@@ -39,7 +39,13 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
     let lanes = lanes.clamp(1, nodes);
     let mut random = SplitMix::new(seed);
     let lane_of: Vec<usize> = (0..nodes).map(|i| if i < lanes { i } else { random.below(lanes) }).collect();
-    let is_decision: Vec<bool> = (0..nodes).map(|i| i > 0 && i + 3 < nodes && random.below(7) == 0).collect();
+    // Every 97th node starts a retry loop: the node after it is a decision
+    // whose third outcome goes back to it.
+    let loop_starts: Vec<usize> = (20..nodes.saturating_sub(4)).step_by(97).collect();
+    let mut is_decision: Vec<bool> = (0..nodes).map(|i| i > 0 && i + 3 < nodes && random.below(7) == 0).collect();
+    for &start in &loop_starts {
+        is_decision[start + 1] = true;
+    }
 
     let mut blocks: Vec<String> = (0..lanes).map(|lane| format!("lane{lane} {{ # Team {lane}\n")).collect();
     for i in 0..nodes {
@@ -91,13 +97,15 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
             blocks[lane_of[i]].push_str(&edge(i, i + 1, None));
         }
     }
-    for i in (20..nodes.saturating_sub(2)).step_by(97) {
+    for &start in &loop_starts {
+        let decision = start + 1;
+        blocks[lane_of[decision]].push_str(&edge(decision, start, Some("Again")));
         let _ = writeln!(
-            blocks[lane_of[i]],
+            blocks[lane_of[start]],
             "loop [until {} is settled] n{} n{}",
-            OBJECTS[i % OBJECTS.len()],
-            i + 1,
-            i + 2
+            OBJECTS[start % OBJECTS.len()],
+            start + 1,
+            decision + 1
         );
     }
     let mut text = String::new();
@@ -120,6 +128,12 @@ mod tests {
             let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(errors.is_empty(), "{errors:#?}");
             assert_eq!(loaded.diagram.nodes.len(), nodes);
+            let (_, findings) = crate::analysis::lint(&loaded.diagram, &crate::analysis::Options::default());
+            let problems: Vec<_> = findings
+                .iter()
+                .filter(|d| d.code.enabled_by_default() && d.severity != crate::diagnostics::Severity::Info)
+                .collect();
+            assert!(problems.is_empty(), "generated diagrams lint clean: {problems:#?}");
         }
         assert_eq!(swimlane_text(300, 4, 1), swimlane_text(300, 4, 1));
     }

@@ -47,7 +47,7 @@ fn lint_everything(diagram: &Diagram) {
     let options = flowzap::analysis::Options { max_states: 2_000, ..Default::default() };
     let (analysis, _) = flowzap::analysis::lint(diagram, &options);
     let _ = flowzap::analysis::structure_text(diagram, &analysis.roles, &analysis.structure);
-    let _ = flowzap::analysis::structure_json(diagram, &analysis.roles, &analysis.structure);
+    let _ = flowzap::analysis::structure_json(diagram, &analysis.structure);
 }
 
 /// Every node of the diagram appears exactly once in its structure tree.

@@ -22,6 +22,7 @@ pub use structure::Region;
 
 use crate::model::Diagram;
 use flow::Flow;
+use petgraph::graph::NodeIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -52,27 +53,37 @@ pub fn analyse(diagram: &Diagram, options: &Options) -> Analysis {
     let flow = Flow::new(diagram);
     let roles = roles::roles(diagram, &flow);
     let joins = joins::type_joins(diagram, &flow, &roles);
-    let structure = structure::structure(diagram, &roles);
-    let sound_by_structure = proves_soundness(&structure, &roles, &joins);
+    let structure = structure::structure(diagram, &flow, &roles);
+    let (blocks_sound, parts) = blocks_are_sound(&structure, &roles, &joins);
     let mut findings = soundness::graph_findings(diagram, &flow);
-    if !sound_by_structure {
-        let game =
-            soundness::Game { diagram, flow: &flow, roles: &roles, joins: &joins, max_states: options.max_states };
+    let game = soundness::Game { diagram, flow: &flow, roles: &roles, joins: &joins, max_states: options.max_states };
+    // Compositional: the blocks are sound by construction, so only the
+    // unstructured parts need the token game, each on its own. Anything else
+    // is played on the whole diagram.
+    let local = blocks_sound && parts.iter().all(|(entry, exit)| entry.is_some() && exit.is_some());
+    if local {
+        for (entry, exit) in parts.iter().filter_map(|&(entry, exit)| entry.zip(exit)) {
+            findings.extend(game.play_part(entry, exit));
+        }
+    } else {
         findings.extend(game.play());
     }
+    let sound_by_structure = blocks_sound && parts.is_empty();
     Analysis { flow, roles, joins, structure, sound_by_structure, findings }
 }
 
-/// A block-structured diagram whose joins are typed as its blocks say is
-/// sound by construction: each branch hands its join exactly one token, and
-/// a loop is left or repeated by the one decision at its end.
-fn proves_soundness(structure: &Region, roles: &[Role], joins: &[JoinInfo]) -> bool {
+/// Blocks whose joins are typed as the blocks say are sound by
+/// construction: each branch hands its join exactly one token, and a loop is
+/// left or repeated by the one decision at its end. Returns that verdict for
+/// everything but the unstructured parts, and those parts as (entry, exit).
+fn blocks_are_sound(structure: &Region, roles: &[Role], joins: &[JoinInfo]) -> (bool, Vec<Part>) {
+    let mut parts = Vec::new();
     if joins.iter().any(|info| info.join == Join::Mixed) {
-        return false;
+        return (false, parts);
     }
     let mut sound = true;
     structure.walk(&mut |region| match region {
-        Region::Unstructured { .. } => sound = false,
+        Region::Unstructured { entry, exit, .. } => parts.push((*entry, *exit)),
         Region::Parallel { join: Some(join), .. } => {
             sound &= matches!(joins[join.index()].join, Join::Parallel | Join::Nested)
         }
@@ -84,5 +95,8 @@ fn proves_soundness(structure: &Region, roles: &[Role], joins: &[JoinInfo]) -> b
         }
         _ => {}
     });
-    sound
+    (sound, parts)
 }
+
+/// An unstructured part: its entry (the split) and exit nodes.
+type Part = (Option<NodeIndex>, Option<NodeIndex>);

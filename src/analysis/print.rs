@@ -138,10 +138,10 @@ pub fn describe_steps(diagram: &Diagram, steps: &[Step]) -> String {
 }
 
 /// The structure tree as JSON, naming nodes by id.
-pub fn structure_json(diagram: &Diagram, roles: &[Role], region: &Region) -> serde_json::Value {
+pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
     use serde_json::json;
     let id = |node: &Option<NodeIndex>| node.map(|n| diagram.node(n).id.clone());
-    let list = |regions: &[Region]| regions.iter().map(|r| structure_json(diagram, roles, r)).collect::<Vec<_>>();
+    let list = |regions: &[Region]| regions.iter().map(|r| structure_json(diagram, r)).collect::<Vec<_>>();
     match region {
         Region::Node { node } => json!({ "type": "node", "id": diagram.node(*node).id }),
         Region::Sequence { parts } => json!({ "type": "sequence", "parts": list(parts) }),
@@ -153,8 +153,8 @@ pub fn structure_json(diagram: &Diagram, roles: &[Role], region: &Region) -> ser
         }
         Region::Loop { body, back } => json!({
             "type": "loop",
-            "body": structure_json(diagram, roles, body),
-            "back": back.as_ref().map(|back| structure_json(diagram, roles, back)),
+            "body": structure_json(diagram, body),
+            "back": back.as_ref().map(|back| structure_json(diagram, back)),
         }),
         Region::Unstructured { entry, exit, parts } => {
             json!({ "type": "unstructured", "entry": id(entry), "exit": id(exit), "parts": list(parts) })

@@ -9,6 +9,7 @@
 //!   from one split to one region, nothing else entering the branches;
 //! - loop: a region whose exit leads straight back to its entry, or through
 //!   one region that does nothing else.
+//!
 //! When no rule applies, the smallest region that has one entry (a split)
 //! and one exit (that split's immediate post-dominator) is collapsed into an
 //! unstructured region, and reduction goes on around it. Each rule removes
@@ -21,6 +22,7 @@ use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::{EdgeRef, Reversed};
 use petgraph::Direction;
 
+use super::flow::Flow;
 use super::roles::{Role, Split};
 use crate::model::Diagram;
 
@@ -122,7 +124,7 @@ impl Region {
 
 type WorkGraph = StableDiGraph<Work, ()>;
 
-pub fn structure(diagram: &Diagram, roles: &[Role]) -> Region {
+pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
     let mut graph = WorkGraph::with_capacity(diagram.nodes.len() + 2, diagram.edges.len() * 2);
     for node in 0..diagram.nodes.len() {
         let index = NodeIndex::new(node);
@@ -140,20 +142,13 @@ pub fn structure(diagram: &Diagram, roles: &[Role]) -> Region {
     for edge in &diagram.edges {
         graph.add_edge(edge.source, edge.target, ());
     }
-    let mut forward_entries = vec![true; diagram.nodes.len()];
-    let back = super::flow::Flow::new(diagram);
-    for (position, edge) in diagram.edges.iter().enumerate() {
-        if !back.is_back[position] {
-            forward_entries[edge.target.index()] = false;
+    // Entries are the nodes no forward edge enters, as in the forward graph.
+    for node in diagram.node_indices() {
+        if flow.forward_in(node).next().is_none() {
+            graph.add_edge(source, node, ());
         }
-    }
-    for node in 0..diagram.nodes.len() {
-        let index = NodeIndex::new(node);
-        if forward_entries[node] {
-            graph.add_edge(source, index, ());
-        }
-        if diagram.out_degree(index) == 0 {
-            graph.add_edge(index, sink, ());
+        if flow.outgoing[node.index()].is_empty() {
+            graph.add_edge(node, sink, ());
         }
     }
 
@@ -356,45 +351,76 @@ fn attach_loose_ends(graph: &mut WorkGraph, source: NodeIndex, sink: NodeIndex) 
     added
 }
 
-/// Collapses the smallest part with one entry (a split) and one exit (its
-/// immediate post-dominator) into an unstructured region.
+/// Collapses parts with one entry (a split) and one exit (its immediate
+/// post-dominator) into unstructured regions: every small one found in one
+/// computation of post-dominators, or else the smallest one of any size.
 fn collapse_pocket(graph: &mut WorkGraph, sink: NodeIndex) -> bool {
+    const SMALL: usize = 64;
     let post = dominators::simple_fast(Reversed(&*graph), sink);
-    let mut best: Option<(usize, NodeIndex, NodeIndex, Vec<NodeIndex>)> = None;
-    for split in graph.node_indices() {
-        if graph.edges_directed(split, Direction::Outgoing).count() < 2 {
-            continue;
+    let splits: Vec<NodeIndex> =
+        graph.node_indices().filter(|&n| graph.edges_directed(n, Direction::Outgoing).count() >= 2).collect();
+    for limit in [SMALL, usize::MAX] {
+        let mut candidates: Vec<(usize, NodeIndex, NodeIndex)> = Vec::new();
+        for &split in &splits {
+            // The nearest post-dominator may lie inside a loop the part must
+            // contain (a jump into a loop's middle); try a few further up.
+            let mut exit = post.immediate_dominator(split);
+            for _ in 0..8 {
+                let Some(candidate) = exit else { break };
+                // Fewer than two regions: collapsing would gain nothing.
+                if let Some(members) = pocket_members(graph, split, candidate, limit).filter(|m| m.len() >= 2) {
+                    candidates.push((members.len(), split, candidate));
+                    break;
+                }
+                exit = post.immediate_dominator(candidate);
+            }
         }
-        let Some(exit) = post.immediate_dominator(split) else { continue };
-        let Some(inside) = pocket_inside(graph, split, exit) else { continue };
-        // Fewer than two regions inside: collapsing would gain nothing.
-        if inside.len() < 2 {
-            continue;
+        candidates.sort();
+        if limit == usize::MAX {
+            candidates.truncate(1);
         }
-        if best.as_ref().is_none_or(|(size, ..)| inside.len() < *size) {
-            best = Some((inside.len(), split, exit, inside));
+        let mut collapsed = false;
+        for (_, split, exit) in candidates {
+            // Earlier collapses may have changed this part: check it again.
+            if !graph.contains_node(split) || !graph.contains_node(exit) {
+                continue;
+            }
+            let Some(members) = pocket_members(graph, split, exit, limit).filter(|members| members.len() >= 2) else {
+                continue;
+            };
+            // The exit, and the split unless paths loop back to it, stay
+            // outside as the region's boundary, so the sequence rule can line
+            // them up around it.
+            let entry = if members.contains(&split) { graph[split].entry } else { graph[split].exit };
+            let exit_node = graph[exit].entry;
+            merge_into_unstructured(graph, members, entry, exit_node);
+            collapsed = true;
+        }
+        if collapsed {
+            return true;
         }
     }
-    let Some((_, split, exit, inside)) = best else { return false };
-    // The split and the exit stay outside, as the region's boundary, so the
-    // sequence rule can line them up around it.
-    let entry = graph[split].exit;
-    let exit_node = graph[exit].entry;
-    merge_into_unstructured(graph, inside, entry, exit_node);
-    true
+    false
 }
 
-/// The regions strictly between `split` and `exit`, if nothing outside
-/// enters them or `exit` (so the whole is single-entry single-exit).
-fn pocket_inside(graph: &WorkGraph, split: NodeIndex, exit: NodeIndex) -> Option<Vec<NodeIndex>> {
+/// The regions of the part from `split` to `exit`: those strictly between
+/// them, plus `split` itself when paths inside loop back to it. `None` unless
+/// nothing outside enters them or `exit` (so the part is single-entry
+/// single-exit), or when there are more than `limit`.
+fn pocket_members(graph: &WorkGraph, split: NodeIndex, exit: NodeIndex, limit: usize) -> Option<Vec<NodeIndex>> {
     let mut inside = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut loops_back = false;
     let mut queue = std::collections::VecDeque::from(out_targets(graph, split));
     while let Some(node) = queue.pop_front() {
+        if node == split {
+            loops_back = true;
+            continue;
+        }
         if node == exit || !seen.insert(node) {
             continue;
         }
-        if node == split || graph[node].is_virtual {
+        if graph[node].is_virtual || inside.len() >= limit {
             return None;
         }
         inside.push(node);
@@ -408,6 +434,12 @@ fn pocket_inside(graph: &WorkGraph, split: NodeIndex, exit: NodeIndex) -> Option
         if graph.edges_directed(node, Direction::Incoming).any(|e| !allowed(e.source())) {
             return None;
         }
+    }
+    if loops_back {
+        if graph[split].is_virtual {
+            return None;
+        }
+        inside.push(split);
     }
     Some(inside)
 }

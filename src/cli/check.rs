@@ -101,7 +101,7 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
                     if *want_structure {
                         structure = Some((
                             crate::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
-                            crate::analysis::structure_json(diagram, &analysis.roles, &analysis.structure),
+                            crate::analysis::structure_json(diagram, &analysis.structure),
                         ));
                     }
                 }
