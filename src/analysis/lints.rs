@@ -157,7 +157,7 @@ impl Context<'_> {
                 self.span(*start),
                 "explored from here",
             )
-            .with_help("findings from this start may be incomplete; raise `--max-states` to search further"),
+            .with_help("findings from here on may be incomplete; raise `--max-states` to search further"),
         }
     }
 
