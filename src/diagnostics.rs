@@ -115,6 +115,14 @@ catalogue! {
     W028 => Warning, "wide-fan-out", "a node has more outgoing edges than the configured limit";
     W029 => Warning, "mixed-join", "a node joins paths from a fork and merges paths from a decision or loop";
     W030 => Warning, "ping-pong", "a cross-lane request has no reply before the next request (opt-in)";
+    E024 => Error, "not-block-structured", "a part of the diagram cannot be written as nested Parallel and Decision blocks";
+    E025 => Error, "cannot-compile", "a construct the workflow targets cannot express";
+    E026 => Error, "invalid-json", "the file is not valid JSON";
+    E027 => Error, "schema", "the definition breaks the SimWorkflow schema";
+    E028 => Error, "unknown-task", "a transition names no task of its own scope";
+    E029 => Error, "duplicate-task-name", "two tasks share one name across the definition";
+    E030 => Error, "scope-never-ends", "a scope has no way to reach a terminal task";
+    W031 => Warning, "unreachable-task", "no transition leads to this task";
     I001 => Info, "cycle-without-loop", "a cycle with no `loop` statement framing it";
     I002 => Info, "search-bound", "the soundness check stopped at its bound";
 }

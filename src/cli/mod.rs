@@ -3,9 +3,11 @@
 //! also want lives here.
 
 mod check;
+mod compile;
 mod graph;
 mod io;
 mod lint;
+mod validate;
 pub mod report;
 
 use std::path::PathBuf;
@@ -53,6 +55,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Check files, then analyse their fork/join structure and soundness
     Lint(LintArgs),
+    /// Compile to an executable workflow definition (SimWorkflow JSON or Amazon States Language)
+    Compile(CompileArgs),
+    /// Check SimWorkflow definitions: the schema, and what a schema cannot say
+    ValidateJson(ValidateArgs),
     /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
     Graph(GraphArgs),
 }
@@ -103,6 +109,40 @@ pub struct LintArgs {
     pub max_states: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// SimWorkflow's parallel-workflow JSON
+    WorkflowJson,
+    /// Amazon States Language
+    Asl,
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The file to compile; `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// What to compile to
+    #[arg(long, value_enum, default_value_t = Target::WorkflowJson)]
+    pub target: Target,
+    /// Write the definition here instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// The definition's name (default: the file name without its extension)
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Definitions to check; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// The file to read; `-` reads standard input
@@ -123,6 +163,8 @@ pub fn run(cli: Cli) -> Status {
     match cli.command {
         Command::Check(args) => check::run(&args, color, &check::Extra::None),
         Command::Lint(args) => lint::run(&args, color),
+        Command::Compile(args) => compile::run(&args, color),
+        Command::ValidateJson(args) => validate::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
     }
 }

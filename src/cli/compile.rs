@@ -1,0 +1,67 @@
+//! `flowzap compile`: a diagram in, a workflow definition out, or a refusal
+//! that says why. Nothing is written when there is any error.
+
+use super::io::{emit, read_input, style, Input};
+use super::report::render_human;
+use super::{CompileArgs, Status, Target};
+use crate::analysis::Options;
+
+pub fn run(args: &CompileArgs, color: bool) -> Status {
+    let source = match read_input(&args.file) {
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+        Ok(Input::NotUtf8(source, diagnostic)) => {
+            eprint!("{}", render_human(&source, &[diagnostic], style(color)));
+            return Status::Findings;
+        }
+        Ok(Input::Text(source)) => source,
+    };
+    let refuse = |diagnostics: &[crate::diagnostics::Diagnostic]| {
+        eprint!("{}", render_human(&source, diagnostics, style(color)));
+        eprintln!("error: `{}` was not compiled; nothing written", source.name);
+        Status::Findings
+    };
+    let loaded = crate::load(&source.text);
+    if loaded.has_errors() {
+        return refuse(&loaded.diagnostics);
+    }
+    let (analysis, findings) = crate::analysis::lint(&loaded.diagram, &Options::default());
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(findings.into_iter().filter(|d| d.code.enabled_by_default()));
+    diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return refuse(&diagnostics);
+    }
+    let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
+    let program = match crate::emit::program::lower(&loaded.diagram, &analysis, &name) {
+        Ok(program) => program,
+        Err(refusals) => {
+            diagnostics.extend(refusals);
+            diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
+            return refuse(&diagnostics);
+        }
+    };
+    if !diagnostics.is_empty() {
+        eprint!("{}", render_human(&source, &diagnostics, style(color)));
+    }
+    let text = match args.target {
+        Target::WorkflowJson => crate::emit::simworkflow::to_string(&program),
+        Target::Asl => crate::emit::asl::to_string(&program),
+    };
+    match emit(args.output.as_deref(), &text) {
+        Ok(()) => Status::Ok,
+        Err(message) => {
+            eprintln!("error: {message}");
+            Status::Trouble
+        }
+    }
+}
+
+fn default_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        return "workflow".to_owned();
+    }
+    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).filter(|s| !s.is_empty()).unwrap_or_else(|| "workflow".to_owned())
+}

@@ -1,0 +1,46 @@
+//! `flowzap validate-json`: findings in SimWorkflow definitions, pointing
+//! into the JSON.
+
+use std::io::Write;
+
+use super::io::{read_input, style, Input};
+use super::report::{render_human, to_json, JsonDiagnostic};
+use super::{Format, Status, ValidateArgs};
+
+pub fn run(args: &ValidateArgs, color: bool) -> Status {
+    let mut status = Status::Ok;
+    let mut all: Vec<JsonDiagnostic> = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let (source, report) = match read_input(path) {
+            Err(message) => {
+                eprintln!("error: {message}");
+                status = status.max(Status::Trouble);
+                continue;
+            }
+            Ok(Input::NotUtf8(source, diagnostic)) => {
+                (source, crate::emit::validate_json::Report { diagnostics: vec![diagnostic], tasks: 0 })
+            }
+            Ok(Input::Text(source)) => {
+                let report = crate::emit::validate_json::validate(&source.text);
+                (source, report)
+            }
+        };
+        let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            status = status.max(Status::Findings);
+        }
+        match args.format {
+            Format::Human => {
+                let _ = write!(stdout, "{}", render_human(&source, &report.diagnostics, style(color)));
+                let warnings = report.diagnostics.len() - errors;
+                let _ = writeln!(stdout, "{}: {} tasks, {errors} errors, {warnings} warnings", source.name, report.tasks);
+            }
+            Format::Json => all.extend(report.diagnostics.iter().map(|d| to_json(&source, d))),
+        }
+    }
+    if args.format == Format::Json {
+        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_owned()));
+    }
+    status
+}
