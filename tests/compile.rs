@@ -27,9 +27,14 @@ fn compile_every_fixture() {
                 Some(0) => {
                     compiled += 1;
                     let definition: Value = serde_json::from_slice(&workflow.stdout).expect("workflow JSON");
-                    let errors: Vec<String> = validator.iter_errors(&definition).map(|e| format!("{}: {e}", e.instance_path())).collect();
+                    let errors: Vec<String> =
+                        validator.iter_errors(&definition).map(|e| format!("{}: {e}", e.instance_path())).collect();
                     assert!(errors.is_empty(), "{name}: schema errors {errors:#?}");
-                    let checked = flowzap(dir).args(["validate-json", "-"]).write_stdin(workflow.stdout.clone()).output().expect("runs");
+                    let checked = flowzap(dir)
+                        .args(["validate-json", "-"])
+                        .write_stdin(workflow.stdout.clone())
+                        .output()
+                        .expect("runs");
                     assert!(checked.status.success(), "{name}: {}", String::from_utf8_lossy(&checked.stdout));
                     assert!(String::from_utf8_lossy(&checked.stdout).contains("0 errors, 0 warnings"), "{name}");
                     insta::assert_snapshot!("workflow", String::from_utf8_lossy(&workflow.stdout));
@@ -53,9 +58,17 @@ fn unstructured_and_deadlock_are_refused_with_their_reasons() {
     assert_eq!(unstructured.status.code(), Some(1));
     let text = String::from_utf8_lossy(&unstructured.stderr);
     assert!(text.contains("E024") && text.contains("not block-structured"), "{text}");
-    assert!(text.contains("paths part here") && text.contains("meet here") && text.contains("joins paths of different branches"), "{text}");
+    assert!(
+        text.contains("paths part here")
+            && text.contains("meet here")
+            && text.contains("joins paths of different branches"),
+        "{text}"
+    );
 
-    let deadlock = flowzap(&dir).args(["compile", "--target", "asl", "lint/deadlock_decision_skips_join.fz"]).output().expect("runs");
+    let deadlock = flowzap(&dir)
+        .args(["compile", "--target", "asl", "lint/deadlock_decision_skips_join.fz"])
+        .output()
+        .expect("runs");
     assert_eq!(deadlock.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&deadlock.stderr).contains("E021"));
 }
@@ -80,7 +93,11 @@ fn names_are_unique_short_and_named_after_labels() {
     let text = "desk { # Desk\nn1: circle label:\"In\"\nn2: rectangle label:\"Check status\"\nn3: rectangle label:\"Check status\"\nn4: rectangle label:\"".to_owned()
         + &"Very long label ".repeat(8)
         + "\"\nn5: circle label:\"Out\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left)\nn4.handle(right) -> n5.handle(left)\n}\n";
-    let output = flowzap(&fixtures_dir()).args(["compile", "--name", "Desk flow", "-"]).write_stdin(text).output().expect("runs");
+    let output = flowzap(&fixtures_dir())
+        .args(["compile", "--name", "Desk flow", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let definition: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(definition["name"], "Desk flow");
@@ -105,28 +122,42 @@ fn validate_json_points_into_the_json() {
   }
 }
 "#;
-    let output = flowzap(&fixtures_dir()).args(["validate-json", "--format", "json", "-"]).write_stdin(text).output().expect("runs");
+    let output = flowzap(&fixtures_dir())
+        .args(["validate-json", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let findings: Value = serde_json::from_slice(&output.stdout).expect("json");
     let found: Vec<(String, u64, u64)> = findings
         .as_array()
         .expect("array")
         .iter()
-        .map(|d| (d["code"].as_str().unwrap_or("").to_owned(), d["line"].as_u64().unwrap_or(0), d["column"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     for expected in [
-        ("E027", 6, 13), // Parallel without nextTask, and marked as an end
-        ("E028", 7, 83), // a branch transitions out of its scope
-        ("E029", 8, 41), // `Pack` named twice
-        ("E030", 7, 22), // the first branch never ends
-        ("W031", 10, 5), // nothing leads to `Lost`
+        ("E027", 6, 13),  // Parallel without nextTask, and marked as an end
+        ("E028", 7, 83),  // a branch transitions out of its scope
+        ("E029", 8, 41),  // `Pack` named twice
+        ("E030", 7, 22),  // the first branch never ends
+        ("W031", 10, 5),  // nothing leads to `Lost`
         ("E027", 10, 13), // an undocumented field
         ("E027", 11, 15), // a Decision without defaultTask
     ] {
         let expected = (expected.0.to_owned(), expected.1, expected.2);
         assert!(found.contains(&expected), "{expected:?} among {found:?}");
     }
-    let syntax = flowzap(&fixtures_dir()).args(["validate-json", "--format", "json", "-"]).write_stdin("{\n  \"name\": ,\n}").output().expect("runs");
+    let syntax = flowzap(&fixtures_dir())
+        .args(["validate-json", "--format", "json", "-"])
+        .write_stdin("{\n  \"name\": ,\n}")
+        .output()
+        .expect("runs");
     let findings: Value = serde_json::from_slice(&syntax.stdout).expect("json");
     assert_eq!(findings[0]["code"], "E026");
     assert_eq!((findings[0]["line"].as_u64(), findings[0]["column"].as_u64()), (Some(2), Some(11)));

@@ -10,6 +10,24 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 2
 fi
 
+# The ASL conformance test runs third-party npm tools (asl-validator, and
+# aws-local-stepfunctions, a local executor). Installed once into .tools/node,
+# pinned; a missing tool fails that test, it never skips.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "error: node and npm are needed for the ASL conformance test; install Node.js (20 or newer)" >&2
+    exit 2
+fi
+node_tools=.tools/node
+wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0"
+if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
+    echo "== installing npm test tools into $node_tools"
+    mkdir -p "$node_tools"
+    [ -f "$node_tools/package.json" ] || echo '{ "name": "flowzap-test-tools", "private": true }' > "$node_tools/package.json"
+    # shellcheck disable=SC2086
+    (cd "$node_tools" && npm install --no-audit --no-fund --loglevel=error $wanted_node_tools)
+    echo "$wanted_node_tools" > "$node_tools/.installed"
+fi
+
 # Snapshots must match what is committed; never write new ones here.
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

@@ -63,5 +63,8 @@ fn default_name(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" {
         return "workflow".to_owned();
     }
-    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).filter(|s| !s.is_empty()).unwrap_or_else(|| "workflow".to_owned())
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "workflow".to_owned())
 }

@@ -7,8 +7,8 @@ mod compile;
 mod graph;
 mod io;
 mod lint;
-mod validate;
 pub mod report;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

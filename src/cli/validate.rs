@@ -34,7 +34,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> Status {
             Format::Human => {
                 let _ = write!(stdout, "{}", render_human(&source, &report.diagnostics, style(color)));
                 let warnings = report.diagnostics.len() - errors;
-                let _ = writeln!(stdout, "{}: {} tasks, {errors} errors, {warnings} warnings", source.name, report.tasks);
+                let _ =
+                    writeln!(stdout, "{}: {} tasks, {errors} errors, {warnings} warnings", source.name, report.tasks);
             }
             Format::Json => all.extend(report.diagnostics.iter().map(|d| to_json(&source, d))),
         }

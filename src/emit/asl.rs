@@ -28,12 +28,22 @@ fn machine(scope: &Scope) -> Value {
                 out.insert("End".into(), true.into());
             }
             StateKind::Decision { choices, default } => {
+                // Testing presence first keeps an input without an outcome on
+                // the default path: StringEquals alone fails on a missing value.
                 let choices: Vec<Value> = choices
                     .iter()
-                    .map(|(label, target)| json!({ "Variable": "$.outcome", "StringEquals": label, "Next": target }))
+                    .map(|(label, target)| {
+                        json!({
+                            "And": [
+                                { "Variable": "$.outcome", "IsPresent": true },
+                                { "Variable": "$.outcome", "StringEquals": label }
+                            ],
+                            "Next": target
+                        })
+                    })
                     .collect();
                 // ASL requires at least one choice; a one-outcome decision
-                // tests for its default's label so the rule stays truthful.
+                // goes to its only target whatever the input says.
                 let choices = if choices.is_empty() {
                     vec![json!({ "Variable": "$.outcome", "IsPresent": true, "Next": default })]
                 } else {

@@ -4,7 +4,7 @@
 pub mod asl;
 pub mod fz;
 pub mod graph_json;
+mod json_positions;
 pub mod program;
 pub mod simworkflow;
-mod json_positions;
 pub mod validate_json;

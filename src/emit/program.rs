@@ -120,7 +120,11 @@ fn state_names(diagram: &Diagram, analysis: &Analysis) -> HashMap<NodeIndex, Str
         let label = data.display_label();
         let title = if data.shape == Shape::Taskbox { label.split('|').next().unwrap_or(label) } else { label };
         let title = title.trim();
-        if title.is_empty() { data.id.clone() } else { title.to_owned() }
+        if title.is_empty() {
+            data.id.clone()
+        } else {
+            title.to_owned()
+        }
     };
     let named: Vec<NodeIndex> = diagram
         .node_indices()
@@ -210,7 +214,10 @@ fn several_starts(diagram: &Diagram, analysis: &Analysis) -> Option<Diagnostic> 
     for &other in &sources[1..] {
         diagnostic = diagnostic.with_label(diagram.node(other).id_span, "another start");
     }
-    Some(diagnostic.with_help("a workflow definition has one startTask: keep one start event and connect the others after it"))
+    Some(
+        diagnostic
+            .with_help("a workflow definition has one startTask: keep one start event and connect the others after it"),
+    )
 }
 
 fn refuse(span: crate::syntax::Span, message: String, label: &str, help: &str) -> Refusal {
@@ -255,7 +262,13 @@ impl Lowering<'_> {
     }
 
     /// A name to transition to: `Finish` becomes a Terminate state.
-    fn target(&mut self, cont: &Cont, key: (usize, u8), span: crate::syntax::Span, what: &str) -> Result<String, Refusal> {
+    fn target(
+        &mut self,
+        cont: &Cont,
+        key: (usize, u8),
+        span: crate::syntax::Span,
+        what: &str,
+    ) -> Result<String, Refusal> {
         match cont {
             Cont::To(name) => Ok(name.clone()),
             Cont::Finish => Ok(self.terminate_state("Done", key)),
@@ -272,7 +285,8 @@ impl Lowering<'_> {
         let data = self.diagram.node(node);
         let mut lines = Vec::new();
         if data.shape == Shape::Taskbox {
-            let items: Vec<&str> = data.display_label().split('|').skip(1).map(str::trim).filter(|i| !i.is_empty()).collect();
+            let items: Vec<&str> =
+                data.display_label().split('|').skip(1).map(str::trim).filter(|i| !i.is_empty()).collect();
             if !items.is_empty() {
                 lines.push(format!("Checklist: {}", items.join("; ")));
             }
@@ -332,7 +346,12 @@ impl Lowering<'_> {
         if built_by_choice.is_some() {
             // The choice opened the sequence: its decision came from outside
             // (it cannot, in a tree from the reduction), so this is a bug guard.
-            return Err(refuse(crate::syntax::Span::default(), "cannot compile: a choice without its decision".to_owned(), "", ""));
+            return Err(refuse(
+                crate::syntax::Span::default(),
+                "cannot compile: a choice without its decision".to_owned(),
+                "",
+                "",
+            ));
         }
         Ok(next)
     }
@@ -346,7 +365,15 @@ impl Lowering<'_> {
                 Cont::BranchEnd => Ok(Cont::BranchEnd),
                 _ => {
                     let name = self.names[&node].clone();
-                    self.push(key, State { name: name.clone(), node: Some(node), description: self.description(node), kind: StateKind::Terminate });
+                    self.push(
+                        key,
+                        State {
+                            name: name.clone(),
+                            node: Some(node),
+                            description: self.description(node),
+                            kind: StateKind::Terminate,
+                        },
+                    );
                     Ok(Cont::To(name))
                 }
             },
@@ -356,7 +383,15 @@ impl Lowering<'_> {
                     Cont::To(target) => Next::To(target),
                     Cont::BranchEnd | Cont::Finish => Next::End,
                 };
-                self.push(key, State { name: name.clone(), node: Some(node), description: self.description(node), kind: StateKind::Task { next } });
+                self.push(
+                    key,
+                    State {
+                        name: name.clone(),
+                        node: Some(node),
+                        description: self.description(node),
+                        kind: StateKind::Task { next },
+                    },
+                );
                 Ok(Cont::To(name))
             }
             Kind::Decision => {
@@ -364,7 +399,15 @@ impl Lowering<'_> {
                 let span = self.diagram.node(node).id_span;
                 let default = self.target(&next, (node.index(), 2), span, &format!("decision `{}`", self.id(node)))?;
                 let name = self.names[&node].clone();
-                self.push(key, State { name: name.clone(), node: Some(node), description: self.description(node), kind: StateKind::Decision { choices: Vec::new(), default } });
+                self.push(
+                    key,
+                    State {
+                        name: name.clone(),
+                        node: Some(node),
+                        description: self.description(node),
+                        kind: StateKind::Decision { choices: Vec::new(), default },
+                    },
+                );
                 Ok(Cont::To(name))
             }
         }
@@ -372,7 +415,12 @@ impl Lowering<'_> {
 
     fn parallel(&mut self, split: Option<NodeIndex>, branches: &[Region], next: Cont) -> Result<Cont, Refusal> {
         let Some(split) = split else {
-            return Err(refuse(crate::syntax::Span::default(), "cannot compile: a parallel block without a fork".to_owned(), "", ""));
+            return Err(refuse(
+                crate::syntax::Span::default(),
+                "cannot compile: a parallel block without a fork".to_owned(),
+                "",
+                "",
+            ));
         };
         let span = self.diagram.node(split).id_span;
         let key = (split.index(), 3);
@@ -388,13 +436,22 @@ impl Lowering<'_> {
         if scopes.is_empty() {
             return Ok(next);
         }
-        let after = self.target(&next, (split.index(), 4), span, &format!("the parallel block after `{}`", self.id(split)))?;
+        let after =
+            self.target(&next, (split.index(), 4), span, &format!("the parallel block after `{}`", self.id(split)))?;
         let wanted = match self.names.get(&split) {
             Some(split_name) => format!("Parallel after {split_name}"),
             None => format!("Parallel from {}", self.diagram.node(split).display_label()),
         };
         let name = self.fresh(&wanted);
-        self.push(key, State { name: name.clone(), node: None, description: None, kind: StateKind::Parallel { branches: scopes, next: after } });
+        self.push(
+            key,
+            State {
+                name: name.clone(),
+                node: None,
+                description: None,
+                kind: StateKind::Parallel { branches: scopes, next: after },
+            },
+        );
         Ok(Cont::To(name))
     }
 
@@ -411,7 +468,12 @@ impl Lowering<'_> {
 
     /// The Decision state of `decision`: one choice per labelled outcome, the
     /// unlabelled (or else the last) outcome as default.
-    fn decision_state(&mut self, decision: NodeIndex, target_of: &dyn Fn(NodeIndex) -> Option<String>, fallback: &str) -> Result<(), Refusal> {
+    fn decision_state(
+        &mut self,
+        decision: NodeIndex,
+        target_of: &dyn Fn(NodeIndex) -> Option<String>,
+        fallback: &str,
+    ) -> Result<(), Refusal> {
         let outs = self.analysis.flow.outgoing[decision.index()].clone();
         let unlabelled: Vec<_> = outs.iter().filter(|e| self.diagram.edges[e.index()].label.is_none()).collect();
         if unlabelled.len() > 1 {
@@ -442,7 +504,12 @@ impl Lowering<'_> {
         let default = default.unwrap_or_else(|| fallback.to_owned());
         self.push(
             (decision.index(), 1),
-            State { name, node: Some(decision), description: self.description(decision), kind: StateKind::Decision { choices, default } },
+            State {
+                name,
+                node: Some(decision),
+                description: self.description(decision),
+                kind: StateKind::Decision { choices, default },
+            },
         );
         Ok(())
     }
@@ -469,7 +536,9 @@ impl Lowering<'_> {
         } else {
             String::new()
         };
-        let lookup = |target: NodeIndex| entries.iter().find(|(node, _)| *node == Some(target)).and_then(|(_, name)| name.clone());
+        let lookup = |target: NodeIndex| {
+            entries.iter().find(|(node, _)| *node == Some(target)).and_then(|(_, name)| name.clone())
+        };
         self.decision_state(decision, &lookup, &after)?;
         Ok(Cont::To(self.names[&decision].clone()))
     }
@@ -486,7 +555,8 @@ impl Lowering<'_> {
         };
         let decision_name = self.names[&decision].clone();
         let span = self.diagram.node(decision).id_span;
-        let after = self.target(&next, (decision.index(), 4), span, &format!("loop decision `{}`", self.id(decision)))?;
+        let after =
+            self.target(&next, (decision.index(), 4), span, &format!("loop decision `{}`", self.id(decision)))?;
         // The body without its final decision leads to the decision.
         let body_without_decision: Vec<Region> = match body {
             Region::Sequence { parts } => parts[..parts.len().saturating_sub(1)].to_vec(),

@@ -88,7 +88,9 @@ fn schema_findings(instance: &Value, locate: &dyn Fn(&str, bool) -> Span, out: &
         let shown = if pointer.is_empty() { "the definition".to_owned() } else { format!("`{pointer}`") };
         out.push(
             Diagnostic::new(Code::E027, format!("{shown}: {message}"), locate(&pointer, false), "breaks the schema")
-                .with_help("SimWorkflow definitions use only the documented fields and task types; see docs/semantics.md"),
+                .with_help(
+                    "SimWorkflow definitions use only the documented fields and task types; see docs/semantics.md",
+                ),
         );
     }
 }
@@ -129,9 +131,14 @@ fn duplicate_names(scopes: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool) -> Span,
             let pointer = format!("{}/tasks/{}", scope.pointer, escape(name));
             match first.get(name) {
                 Some(earlier) => out.push(
-                    Diagnostic::new(Code::E029, format!("task name `{name}` is used twice"), locate(&pointer, true), "second task with this name")
-                        .with_label(locate(earlier, true), "first one")
-                        .with_help("task names are unique across the whole definition, branches included: rename one"),
+                    Diagnostic::new(
+                        Code::E029,
+                        format!("task name `{name}` is used twice"),
+                        locate(&pointer, true),
+                        "second task with this name",
+                    )
+                    .with_label(locate(earlier, true), "first one")
+                    .with_help("task names are unique across the whole definition, branches included: rename one"),
                 ),
                 None => {
                     first.insert(name, pointer);
@@ -161,23 +168,38 @@ fn transitions(task: &Value) -> Vec<(String, &str)> {
 }
 
 fn is_terminal(task: &Value) -> bool {
-    task.get("end").and_then(Value::as_bool) == Some(true) || task.get("type").and_then(Value::as_str) == Some("Terminate")
+    task.get("end").and_then(Value::as_bool) == Some(true)
+        || task.get("type").and_then(Value::as_str) == Some("Terminate")
 }
 
-fn scope_findings(scope: &ScopeRef<'_>, all: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool) -> Span, out: &mut Vec<Diagnostic>) {
+fn scope_findings(
+    scope: &ScopeRef<'_>,
+    all: &[ScopeRef<'_>],
+    locate: &dyn Fn(&str, bool) -> Span,
+    out: &mut Vec<Diagnostic>,
+) {
     let names: HashSet<&str> = scope.tasks.iter().map(|(name, _)| *name).collect();
-    let elsewhere = |target: &str| all.iter().any(|other| other.pointer != scope.pointer && other.tasks.iter().any(|(n, _)| *n == target));
+    let elsewhere = |target: &str| {
+        all.iter().any(|other| other.pointer != scope.pointer && other.tasks.iter().any(|(n, _)| *n == target))
+    };
     let unknown = |pointer: String, target: &str, what: &str| {
         let help = if elsewhere(target) {
             format!("`{target}` belongs to another scope: tasks in a branch transition only among themselves, and nothing outside may enter a branch")
         } else {
             format!("name a task of this scope's `tasks`, or add a task called `{target}`")
         };
-        Diagnostic::new(Code::E028, format!("{what} `{target}` is not a task of this scope"), locate(&pointer, false), "unknown task")
-            .with_help(help)
+        Diagnostic::new(
+            Code::E028,
+            format!("{what} `{target}` is not a task of this scope"),
+            locate(&pointer, false),
+            "unknown task",
+        )
+        .with_help(help)
     };
     match scope.start {
-        Some(start) if !names.contains(start) => out.push(unknown(format!("{}/startTask", scope.pointer), start, "startTask")),
+        Some(start) if !names.contains(start) => {
+            out.push(unknown(format!("{}/startTask", scope.pointer), start, "startTask"))
+        }
         _ => {}
     }
     for (name, task) in &scope.tasks {
@@ -202,16 +224,26 @@ fn scope_findings(scope: &ScopeRef<'_>, all: &[ScopeRef<'_>], locate: &dyn Fn(&s
     if scope.start.is_some() && !reached.iter().any(|name| by_name.get(name).is_some_and(|task| is_terminal(task))) {
         let pointer = format!("{}/startTask", scope.pointer);
         out.push(
-            Diagnostic::new(Code::E030, "no terminal task can be reached from this scope's startTask", locate(&pointer, false), "never ends")
-                .with_help("give the last task of the scope `\"end\": true`, or lead it to a Terminate task"),
+            Diagnostic::new(
+                Code::E030,
+                "no terminal task can be reached from this scope's startTask",
+                locate(&pointer, false),
+                "never ends",
+            )
+            .with_help("give the last task of the scope `\"end\": true`, or lead it to a Terminate task"),
         );
     }
     for (name, _) in &scope.tasks {
         if !reached.contains(name) && scope.start.is_some_and(|start| names.contains(start)) {
             let pointer = format!("{}/tasks/{}", scope.pointer, escape(name));
             out.push(
-                Diagnostic::new(Code::W031, format!("no transition leads to task `{name}`"), locate(&pointer, true), "unreachable")
-                    .with_help("lead a transition of this scope to it, or remove it"),
+                Diagnostic::new(
+                    Code::W031,
+                    format!("no transition leads to task `{name}`"),
+                    locate(&pointer, true),
+                    "unreachable",
+                )
+                .with_help("lead a transition of this scope to it, or remove it"),
             );
         }
     }

@@ -1,0 +1,69 @@
+//! Every compiled Amazon States Language definition, handed to third-party
+//! tools: npm `asl-validator` must accept it, and npm
+//! `aws-local-stepfunctions` (a local executor) must run it to a successful
+//! end, once per decision outcome, with each Parallel's next state starting
+//! only after all its branches (tests/asl/check.mjs). The tools are installed
+//! by tests/run-all.sh into .tools/node; without them this test fails.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixtures_dir, flowzap};
+use serde_json::Value;
+
+#[test]
+fn compiled_asl_validates_and_runs_in_a_local_executor() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join(".tools/node");
+    for package in ["asl-validator", "aws-local-stepfunctions"] {
+        assert!(
+            tools.join("node_modules").join(package).join("package.json").exists(),
+            "npm package `{package}` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+        );
+    }
+    let out = tempfile::tempdir().expect("temp");
+    let mut files = Vec::new();
+    for kind in ["valid", "lint"] {
+        let mut paths: Vec<_> = std::fs::read_dir(fixtures_dir().join(kind))
+            .expect("fixtures")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "fz")) {
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+            let output =
+                flowzap(&fixtures_dir()).args(["compile", "--target", "asl"]).arg(&path).output().expect("runs");
+            if output.status.success() {
+                let file = out.path().join(format!("{kind}-{name}.json"));
+                std::fs::write(&file, &output.stdout).expect("written");
+                files.push(file);
+            }
+        }
+    }
+    assert!(files.len() >= 40, "compiled {} definitions", files.len());
+
+    let output = Command::new("node")
+        .arg(root.join("tests/asl/check.mjs"))
+        .arg(&tools)
+        .args(&files)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let mut runs = 0;
+    let mut succeeded = 0;
+    for line in report.lines() {
+        let file: Value = serde_json::from_str(line).expect("one JSON object per file");
+        assert_eq!(file["valid"], true, "{line}");
+        assert_eq!(file["problems"].as_array().map(Vec::len), Some(0), "{line}");
+        for run in file["runs"].as_array().expect("runs") {
+            runs += 1;
+            succeeded += usize::from(run["succeeded"] == true);
+        }
+    }
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(report.lines().count(), files.len(), "every file was checked");
+    eprintln!("{} definitions, {runs} runs, {succeeded} ended successfully", files.len());
+}
