@@ -8,7 +8,9 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod layout;
 pub mod model;
+pub mod render;
 pub mod syntax;
 pub mod synth;
 

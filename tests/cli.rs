@@ -199,6 +199,12 @@ fn graph_writes_a_file_atomically_and_not_on_errors() {
 
     flowzap(dir.path()).args(["graph", "ok.fz", "-o", "graph.json"]).assert().success().stdout("");
     let first = std::fs::read_to_string(&out).expect("written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "a new output file is readable by others, like any file the user creates");
+    }
     assert!(serde_json::from_str::<Value>(&first).is_ok());
 
     flowzap(dir.path())

@@ -86,6 +86,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
+    // Temporary files are private; the output gets the mode it had, or the
+    // usual one for a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        temporary.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
 }

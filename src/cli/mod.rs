@@ -7,6 +7,7 @@ mod compile;
 mod graph;
 mod io;
 mod lint;
+mod render;
 pub mod report;
 mod validate;
 
@@ -59,6 +60,8 @@ pub enum Command {
     Compile(CompileArgs),
     /// Check SimWorkflow definitions: the schema, and what a schema cannot say
     ValidateJson(ValidateArgs),
+    /// Draw the swimlane diagram as SVG
+    Render(RenderArgs),
     /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
     Graph(GraphArgs),
 }
@@ -143,6 +146,25 @@ pub struct ValidateArgs {
     pub format: Format,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeChoice {
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The file to draw; `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the picture here (`.svg`); standard output when absent or `-`
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Colours
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Light)]
+    pub theme: ThemeChoice,
+}
+
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// The file to read; `-` reads standard input
@@ -165,6 +187,7 @@ pub fn run(cli: Cli) -> Status {
         Command::Lint(args) => lint::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
         Command::ValidateJson(args) => validate::run(&args, color),
+        Command::Render(args) => render::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
     }
 }

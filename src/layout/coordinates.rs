@@ -1,0 +1,125 @@
+//! Coordinates: column widths from their widest node, gap sizes from their
+//! tracks and labels, rows tall enough for their nodes; nodes are centred in
+//! their column and aligned on their row's centre line, so chains along a
+//! row are straight; lanes are the bands of their rows.
+
+use super::metrics::*;
+use super::ordering::Grid;
+use super::routing::{Channel, Plan};
+use super::sizes::Measured;
+use super::{LaneBand, NodeBox, Rect};
+use crate::model::Diagram;
+
+#[derive(Debug, Clone)]
+pub struct Geometry {
+    pub vgap_x: Vec<f32>,
+    pub vgap_w: Vec<f32>,
+    pub hgap_y: Vec<f32>,
+    pub hgap_h: Vec<f32>,
+    pub nodes: Vec<NodeBox>,
+    /// Node bounds, for placement checks.
+    pub nodes_rects: Vec<Rect>,
+    pub lanes: Vec<LaneBand>,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// Where a node's shape centre sits below the top of its bounds.
+fn anchor(measured: &Measured) -> f32 {
+    measured.shape_rect.y + measured.shape_rect.height / 2.0
+}
+
+pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan) -> Geometry {
+    let (columns, rows) = (grid.columns, grid.rows);
+    let mut col_w = vec![0.0f32; columns];
+    let mut above = vec![0.0f32; rows];
+    let mut below = vec![0.0f32; rows];
+    for (node, m) in measured.iter().enumerate() {
+        let (r, c) = (grid.row[node], grid.column[node]);
+        col_w[c] = col_w[c].max(m.width);
+        above[r] = above[r].max(anchor(m));
+        below[r] = below[r].max(m.height - anchor(m));
+    }
+    let row_h: Vec<f32> =
+        (0..rows).map(|r| if above[r] + below[r] > 0.0 { above[r] + below[r] } else { EMPTY_LANE_HEIGHT }).collect();
+    let lane_edge = |h: usize| h == rows || grid.lane_first_row.contains(&h);
+    let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
+    // A vertical gap fits its tracks, and a label chip on either side of
+    // them for edges that leave sideways into it.
+    let vgap_w: Vec<f32> = (0..=columns)
+        .map(|v| {
+            let channel = Channel::Vertical(v);
+            let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
+            MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels)
+        })
+        .collect();
+    // A horizontal gap fits its tracks, and a chip's height above and below
+    // them for edges that leave up or down into it.
+    let hgap_h: Vec<f32> = (0..=rows)
+        .map(|h| {
+            let channel = Channel::Horizontal(h);
+            let minimum = if lane_edge(h) { MIN_GAP_Y.max(LANE_PADDING) } else { MIN_GAP_Y };
+            let labels = if plan.label_room.contains_key(&channel) { 2.0 * (EDGE_TEXT + 9.0) } else { 0.0 };
+            minimum.max((tracks(channel) + 1.0) * TRACK + labels)
+        })
+        .collect();
+
+    let mut vgap_x = vec![0.0f32; columns + 1];
+    let mut col_x = vec![0.0f32; columns];
+    let mut x = MARGIN + HEADER_WIDTH;
+    for c in 0..columns {
+        vgap_x[c] = x;
+        col_x[c] = x + vgap_w[c];
+        x = col_x[c] + col_w[c];
+    }
+    vgap_x[columns] = x;
+    let width = x + vgap_w[columns] + MARGIN;
+
+    let mut hgap_y = vec![0.0f32; rows + 1];
+    let mut row_y = vec![0.0f32; rows];
+    let mut y = MARGIN;
+    for r in 0..rows {
+        hgap_y[r] = y;
+        row_y[r] = y + hgap_h[r];
+        y = row_y[r] + row_h[r];
+    }
+    hgap_y[rows] = y;
+    let height = y + hgap_h[rows] + MARGIN;
+
+    let nodes: Vec<NodeBox> = measured
+        .iter()
+        .enumerate()
+        .map(|(node, m)| {
+            let (r, c) = (grid.row[node], grid.column[node]);
+            let bx = col_x[c] + (col_w[c] - m.width) / 2.0;
+            let by = row_y[r] + above[r] - anchor(m);
+            let offset = |rect: Rect| Rect { x: bx + rect.x, y: by + rect.y, width: rect.width, height: rect.height };
+            let data = &diagram.nodes[node];
+            NodeBox {
+                node: petgraph::graph::NodeIndex::new(node),
+                shape: data.shape,
+                bounds: Rect { x: bx, y: by, width: m.width, height: m.height },
+                shape_rect: offset(m.shape_rect),
+                label_place: m.label_place,
+                lines: m.lines.clone(),
+                items: m.items.clone(),
+                label_rect: offset(m.label_rect),
+                lane: data.lane,
+                column: c,
+                row: r,
+            }
+        })
+        .collect();
+    let nodes_rects = nodes.iter().map(|n| n.bounds).collect();
+    let lanes = (0..diagram.lanes.len())
+        .map(|lane| {
+            let first = grid.lane_first_row[lane];
+            let last = first + grid.lane_rows[lane];
+            let top = hgap_y[first];
+            let bottom = if last == rows { height - MARGIN } else { hgap_y[last] };
+            let rect = Rect { x: MARGIN, y: top, width: width - 2.0 * MARGIN, height: bottom - top };
+            LaneBand { lane, rect, header: Rect { x: MARGIN, y: top, width: HEADER_WIDTH, height: bottom - top } }
+        })
+        .collect();
+    Geometry { vgap_x, vgap_w, hgap_y, hgap_h, nodes, nodes_rects, lanes, width, height }
+}

@@ -1,0 +1,102 @@
+//! Ports: each edge attaches at the side its handle names. Several edges on
+//! one side are spread along it, ordered by where their other end lies so
+//! they do not cross near the node; each side's ports stay within the drawn
+//! shape, and a short connector joins the shape to its cell's border.
+
+use super::coordinates::Geometry;
+use super::{Point, Rect};
+use crate::model::{Diagram, Shape, Side};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Port {
+    pub side: Side,
+    /// On the drawn shape.
+    pub attach: Point,
+    /// On the border of the node's cell, level with `attach`.
+    pub exit: Point,
+}
+
+/// The edge ends on each (node, side): (edge, is the source, other node).
+type SideEnds = std::collections::HashMap<(usize, Side), Vec<(usize, bool, usize)>>;
+
+/// (source port, target port) of every edge, in edge order.
+pub fn assign(diagram: &Diagram, geometry: &Geometry) -> Vec<(Port, Port)> {
+    // (node, side) → the edge ends on it: (edge, is_source, other node).
+    let mut ends: SideEnds = SideEnds::new();
+    for (index, edge) in diagram.edges.iter().enumerate() {
+        ends.entry((edge.source.index(), edge.source_handle)).or_default().push((index, true, edge.target.index()));
+        ends.entry((edge.target.index(), edge.target_handle)).or_default().push((index, false, edge.source.index()));
+    }
+    let placeholder = Port { side: Side::Right, attach: Point::default(), exit: Point::default() };
+    let mut ports = vec![(placeholder, placeholder); diagram.edges.len()];
+    let mut keys: Vec<(usize, Side)> = ends.keys().copied().collect();
+    keys.sort();
+    for key in keys {
+        let (node, side) = key;
+        let Some(list) = ends.get_mut(&key) else { continue };
+        let centre = |n: usize| {
+            let rect = geometry.nodes[n].shape_rect;
+            (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+        };
+        // Along a vertical side order by the other end's y, along a
+        // horizontal one by its x; ties keep edge order.
+        list.sort_by(|a, b| {
+            let (ax, ay) = centre(a.2);
+            let (bx, by) = centre(b.2);
+            let (ka, kb) = if matches!(side, Side::Left | Side::Right) { (ay, by) } else { (ax, bx) };
+            ka.total_cmp(&kb).then(a.0.cmp(&b.0))
+        });
+        let node_box = &geometry.nodes[node];
+        let count = list.len();
+        for (position, &(edge, is_source, _)) in list.iter().enumerate() {
+            let fraction = (position as f32 + 1.0) / (count as f32 + 1.0);
+            let port = port_at(node_box.shape, node_box.shape_rect, node_box.bounds, side, fraction);
+            if is_source {
+                ports[edge].0 = port;
+            } else {
+                ports[edge].1 = port;
+            }
+        }
+    }
+    ports
+}
+
+fn port_at(shape: Shape, shape_rect: Rect, bounds: Rect, side: Side, fraction: f32) -> Port {
+    let (cx, cy) = (shape_rect.x + shape_rect.width / 2.0, shape_rect.y + shape_rect.height / 2.0);
+    let (rx, ry) = (shape_rect.width / 2.0, shape_rect.height / 2.0);
+    // Spread within the middle of a round or pointed side, where it meets the shape.
+    let spread = match shape {
+        Shape::Circle | Shape::Diamond => 0.6,
+        Shape::Rectangle | Shape::Taskbox => 0.8,
+    };
+    let along = (fraction - 0.5) * spread;
+    let (ax, ay) = match side {
+        Side::Left | Side::Right => {
+            let y = cy + along * shape_rect.height;
+            let dy = (y - cy) / ry;
+            let reach = match shape {
+                Shape::Circle => rx * (1.0 - dy * dy).max(0.0).sqrt(),
+                Shape::Diamond => rx * (1.0 - dy.abs()),
+                _ => rx,
+            };
+            (if side == Side::Left { cx - reach } else { cx + reach }, y)
+        }
+        Side::Top | Side::Bottom => {
+            let x = cx + along * shape_rect.width;
+            let dx = (x - cx) / rx;
+            let reach = match shape {
+                Shape::Circle => ry * (1.0 - dx * dx).max(0.0).sqrt(),
+                Shape::Diamond => ry * (1.0 - dx.abs()),
+                _ => ry,
+            };
+            (x, if side == Side::Top { cy - reach } else { cy + reach })
+        }
+    };
+    let exit = match side {
+        Side::Left => Point { x: bounds.x, y: ay },
+        Side::Right => Point { x: bounds.right(), y: ay },
+        Side::Top => Point { x: ax, y: bounds.y },
+        Side::Bottom => Point { x: ax, y: bounds.bottom() },
+    };
+    Port { side, attach: Point { x: ax, y: ay }, exit }
+}

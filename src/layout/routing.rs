@@ -1,0 +1,215 @@
+//! Orthogonal edge routing through the gaps between grid cells.
+//!
+//! Vertical gaps lie between columns and horizontal gaps between rows; no
+//! node is ever in a gap. An edge leaves its node perpendicular to the side
+//! its handle names, into the gap on that side, travels through gaps only,
+//! and enters the target from the side its handle names. Each edge has a
+//! track of its own in every gap it travels along, so no two edges share a
+//! line. Routing is planned on the grid first (which gaps, which tracks), so
+//! gaps are sized for their tracks before coordinates exist.
+
+use std::collections::HashMap;
+
+use super::coordinates::Geometry;
+use super::ordering::Grid;
+use super::ports::Port;
+use super::{EdgeLabel, EdgePath, Point, Rect};
+use crate::model::{Diagram, Side};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// The gap left of this column (the last one: right of the last column).
+    Vertical(usize),
+    /// The gap above this row (the last one: below the last row).
+    Horizontal(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct EdgePlan {
+    /// Gaps the edge travels along, in order, each with its track.
+    pub channels: Vec<(Channel, usize)>,
+    /// Runs straight along its row through empty cells to the target's gap.
+    pub straight_row: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub edges: Vec<EdgePlan>,
+    pub tracks: HashMap<Channel, usize>,
+    /// Room a gap needs beside a node for edge labels leaving into it.
+    pub label_room: HashMap<Channel, f32>,
+}
+
+fn side_channel(side: Side, row: usize, column: usize) -> Channel {
+    match side {
+        Side::Left => Channel::Vertical(column),
+        Side::Right => Channel::Vertical(column + 1),
+        Side::Top => Channel::Horizontal(row),
+        Side::Bottom => Channel::Horizontal(row + 1),
+    }
+}
+
+pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
+    let mut tracks: HashMap<Channel, usize> = HashMap::new();
+    let mut label_room: HashMap<Channel, f32> = HashMap::new();
+    let mut edges = Vec::with_capacity(diagram.edges.len());
+    for edge in &diagram.edges {
+        let (s, t) = (edge.source.index(), edge.target.index());
+        let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
+        let from = side_channel(edge.source_handle, rs, cs);
+        let to = side_channel(edge.target_handle, rt, ct);
+        let mut straight_row = false;
+        let channels: Vec<Channel> = match (from, to) {
+            (Channel::Vertical(a), Channel::Vertical(b)) if a == b => vec![from],
+            (Channel::Vertical(a), Channel::Vertical(b)) => {
+                let (low, high) = (a.min(b), a.max(b));
+                let cells_free =
+                    rs == rt && (low..high).all(|column| column == cs || column == ct || grid.at(rs, column).is_none());
+                let passes_own =
+                    (edge.source_handle == Side::Right) != (a < b) || (edge.target_handle == Side::Left) != (a < b);
+                if cells_free && !passes_own && s != t {
+                    straight_row = true;
+                    vec![to]
+                } else {
+                    let across = if rt > rs { Channel::Horizontal(rs + 1) } else { Channel::Horizontal(rs) };
+                    vec![from, across, to]
+                }
+            }
+            (Channel::Horizontal(a), Channel::Horizontal(b)) if a == b => vec![from],
+            (Channel::Horizontal(_), Channel::Horizontal(_)) => {
+                let across = if ct >= cs { Channel::Vertical(cs + 1) } else { Channel::Vertical(cs) };
+                vec![from, across, to]
+            }
+            _ => vec![from, to],
+        };
+        let channels = channels
+            .into_iter()
+            .map(|channel| {
+                let count = tracks.entry(channel).or_insert(0);
+                *count += 1;
+                (channel, *count - 1)
+            })
+            .collect();
+        if let Some(label) = &edge.label {
+            let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
+            let room = label_room.entry(from).or_insert(0.0);
+            *room = room.max(need);
+        }
+        edges.push(EdgePlan { channels, straight_row });
+    }
+    Plan { edges, tracks, label_room }
+}
+
+/// The coordinate of a track: tracks are centred in their gap.
+pub fn track_position(geometry: &Geometry, plan: &Plan, channel: Channel, track: usize) -> f32 {
+    let count = plan.tracks.get(&channel).copied().unwrap_or(1) as f32;
+    let (start, size) = match channel {
+        Channel::Vertical(v) => (geometry.vgap_x[v], geometry.vgap_w[v]),
+        Channel::Horizontal(h) => (geometry.hgap_y[h], geometry.hgap_h[h]),
+    };
+    let used = count * super::metrics::TRACK;
+    start + (size - used) / 2.0 + (track as f32 + 0.5) * super::metrics::TRACK
+}
+
+pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port, Port)]) -> Vec<EdgePath> {
+    let mut placed_labels: Vec<Rect> = Vec::new();
+    diagram
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(index, edge)| {
+            let (source, target) = &ports[index];
+            let edge_plan = &plan.edges[index];
+            let at = |channel: Channel, track: usize| track_position(geometry, plan, channel, track);
+            let mut points = vec![source.attach, source.exit];
+            let last = edge_plan.channels.len() - 1;
+            if edge_plan.straight_row {
+                let (channel, track) = edge_plan.channels[0];
+                let x = at(channel, track);
+                points.push(Point { x, y: source.exit.y });
+                points.push(Point { x, y: target.exit.y });
+            } else {
+                // Enter the first gap, then follow each gap to where the next begins.
+                let mut current = source.exit;
+                for (position, &(channel, track)) in edge_plan.channels.iter().enumerate() {
+                    let line = at(channel, track);
+                    // Step into this gap, perpendicular to it.
+                    current = match channel {
+                        Channel::Vertical(_) => Point { x: line, y: current.y },
+                        Channel::Horizontal(_) => Point { x: current.x, y: line },
+                    };
+                    points.push(current);
+                    // Travel along it to where the next gap (or the target) is.
+                    let goal = if position == last {
+                        target.exit
+                    } else {
+                        let (next, next_track) = edge_plan.channels[position + 1];
+                        let next_line = at(next, next_track);
+                        match next {
+                            Channel::Vertical(_) => Point { x: next_line, y: current.y },
+                            Channel::Horizontal(_) => Point { x: current.x, y: next_line },
+                        }
+                    };
+                    current = match channel {
+                        Channel::Vertical(_) => Point { x: line, y: goal.y },
+                        Channel::Horizontal(_) => Point { x: goal.x, y: line },
+                    };
+                    points.push(current);
+                }
+            }
+            points.push(target.exit);
+            points.push(target.attach);
+            let points = simplify(points);
+            let label =
+                edge.label.as_ref().map(|text| place_label(text, source, &mut placed_labels, &geometry.nodes_rects));
+            EdgePath { edge: index, points, source_side: edge.source_handle, target_side: edge.target_handle, label }
+        })
+        .collect()
+}
+
+/// Drops repeated points and points in the middle of a straight run.
+fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for point in points {
+        if out.last().is_some_and(|last| (last.x - point.x).abs() < 0.01 && (last.y - point.y).abs() < 0.01) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let collinear = ((a.x - b.x).abs() < 0.01 && (b.x - point.x).abs() < 0.01)
+                || ((a.y - b.y).abs() < 0.01 && (b.y - point.y).abs() < 0.01);
+            if collinear {
+                out.pop();
+            }
+        }
+        out.push(point);
+    }
+    out
+}
+
+/// A label chip in the gap beside the source port, moved outwards until it
+/// meets no other label and no node.
+fn place_label(text: &str, source: &Port, placed: &mut Vec<Rect>, nodes: &[Rect]) -> EdgeLabel {
+    let width = super::text::width(text, super::metrics::EDGE_TEXT) + 6.0;
+    let height = super::metrics::EDGE_TEXT + 5.0;
+    let start = |step: f32| -> Rect {
+        let (x, y) = match source.side {
+            Side::Right => (source.exit.x + 4.0 + step, source.exit.y - height - 1.0),
+            Side::Left => (source.exit.x - 4.0 - width - step, source.exit.y - height - 1.0),
+            Side::Top => (source.exit.x + 3.0, source.exit.y - height - 2.0 - step),
+            Side::Bottom => (source.exit.x + 3.0, source.exit.y + 2.0 + step),
+        };
+        Rect { x, y, width, height }
+    };
+    let mut rect = start(0.0);
+    for attempt in 0..12 {
+        rect = start(attempt as f32 * (height + 2.0));
+        let clear = !placed.iter().any(|other| other.overlaps(&rect)) && !nodes.iter().any(|node| node.overlaps(&rect));
+        if clear {
+            break;
+        }
+    }
+    placed.push(rect);
+    EdgeLabel { text: text.to_owned(), rect }
+}

@@ -1,0 +1,2 @@
+//! Drawing a layout: SVG.
+pub mod svg;
