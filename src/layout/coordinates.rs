@@ -40,7 +40,7 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan)
         above[r] = above[r].max(anchor(m));
         below[r] = below[r].max(m.height - anchor(m));
     }
-    let row_h: Vec<f32> =
+    let mut row_h: Vec<f32> =
         (0..rows).map(|r| if above[r] + below[r] > 0.0 { above[r] + below[r] } else { EMPTY_LANE_HEIGHT }).collect();
     let lane_edge = |h: usize| h == rows || grid.lane_first_row.contains(&h);
     let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
@@ -63,6 +63,20 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan)
             minimum.max((tracks(channel) + 1.0) * TRACK + labels)
         })
         .collect();
+
+    // A lane is at least as tall as its header label, written vertically.
+    for (lane, data) in diagram.lanes.iter().enumerate() {
+        let first = grid.lane_first_row[lane];
+        let last = first + grid.lane_rows[lane];
+        let mut height: f32 = (first..last).map(|r| row_h[r] + hgap_h[r]).sum();
+        if last == rows {
+            height += hgap_h[rows];
+        }
+        let needed = super::text::width(&data.label, NODE_TEXT) + 24.0;
+        if height < needed {
+            row_h[last - 1] += needed - height;
+        }
+    }
 
     let mut vgap_x = vec![0.0f32; columns + 1];
     let mut col_x = vec![0.0f32; columns];

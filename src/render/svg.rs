@@ -292,6 +292,7 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
             .set("class", "node")
             .set("data-id", node.id.as_str())
             .set("data-shape", node.shape.name())
+            .set("data-lane", diagram.lanes[node.lane].id.as_str())
             .set("data-kind", kind)
             .add(Title::new(format!("{}: {}", node.id, node.display_label())));
         group = match node_box.shape {
