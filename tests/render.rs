@@ -30,6 +30,9 @@ impl Rect {
     }
 }
 
+/// A straight piece of an edge: (edge number, one end, the other end).
+type Segment = (usize, (f64, f64), (f64, f64));
+
 #[derive(Debug, Default)]
 struct Quality {
     nodes: usize,
@@ -152,7 +155,7 @@ fn measure(svg: &str) -> Quality {
         }
     }
     let by_id: std::collections::HashMap<&str, Rect> = nodes.iter().map(|(id, r)| (id.as_str(), *r)).collect();
-    let mut segments: Vec<(usize, (f64, f64), (f64, f64))> = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
     let mut chips: Vec<Rect> = Vec::new();
     for (index, group) in document.descendants().filter(|n| class_is(n, "edge")).enumerate() {
         quality.edges += 1;
