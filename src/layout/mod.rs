@@ -8,12 +8,12 @@
 //! layering → ordering within lanes → sizes and coordinates → ports →
 //! routing → edge labels → loop frames.
 
-mod coordinates;
-mod layering;
-mod ordering;
-mod ports;
-mod routing;
-mod sizes;
+pub mod coordinates;
+pub mod layering;
+pub mod ordering;
+pub mod ports;
+pub mod routing;
+pub mod sizes;
 pub mod text;
 
 use petgraph::graph::NodeIndex;

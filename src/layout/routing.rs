@@ -111,8 +111,29 @@ pub fn track_position(geometry: &Geometry, plan: &Plan, channel: Channel, track:
     start + (size - used) / 2.0 + (track as f32 + 0.5) * super::metrics::TRACK
 }
 
+/// Node rectangles sorted by left edge, to find the few near a point fast.
+struct NodeIndex {
+    sorted: Vec<Rect>,
+    widest: f32,
+}
+
+impl NodeIndex {
+    fn new(rects: &[Rect]) -> Self {
+        let mut sorted = rects.to_vec();
+        sorted.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let widest = sorted.iter().map(|r| r.width).fold(0.0, f32::max);
+        NodeIndex { sorted, widest }
+    }
+
+    fn any_overlaps(&self, rect: &Rect) -> bool {
+        let from = self.sorted.partition_point(|r| r.x < rect.x - self.widest);
+        self.sorted[from..].iter().take_while(|r| r.x < rect.right()).any(|r| r.overlaps(rect))
+    }
+}
+
 pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port, Port)]) -> Vec<EdgePath> {
     let mut placed_labels: Vec<Rect> = Vec::new();
+    let node_index = NodeIndex::new(&geometry.nodes_rects);
     diagram
         .edges
         .iter()
@@ -160,8 +181,7 @@ pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port
             points.push(target.exit);
             points.push(target.attach);
             let points = simplify(points);
-            let label =
-                edge.label.as_ref().map(|text| place_label(text, source, &mut placed_labels, &geometry.nodes_rects));
+            let label = edge.label.as_ref().map(|text| place_label(text, source, &mut placed_labels, &node_index));
             EdgePath { edge: index, points, source_side: edge.source_handle, target_side: edge.target_handle, label }
         })
         .collect()
@@ -190,7 +210,7 @@ fn simplify(points: Vec<Point>) -> Vec<Point> {
 
 /// A label chip in the gap beside the source port, moved outwards until it
 /// meets no other label and no node.
-fn place_label(text: &str, source: &Port, placed: &mut Vec<Rect>, nodes: &[Rect]) -> EdgeLabel {
+fn place_label(text: &str, source: &Port, placed: &mut Vec<Rect>, nodes: &NodeIndex) -> EdgeLabel {
     let width = super::text::width(text, super::metrics::EDGE_TEXT) + 6.0;
     let height = super::metrics::EDGE_TEXT + 5.0;
     let start = |step: f32| -> Rect {
@@ -205,7 +225,7 @@ fn place_label(text: &str, source: &Port, placed: &mut Vec<Rect>, nodes: &[Rect]
     let mut rect = start(0.0);
     for attempt in 0..12 {
         rect = start(attempt as f32 * (height + 2.0));
-        let clear = !placed.iter().any(|other| other.overlaps(&rect)) && !nodes.iter().any(|node| node.overlaps(&rect));
+        let clear = !placed.iter().rev().take(64).any(|other| other.overlaps(&rect)) && !nodes.any_overlaps(&rect);
         if clear {
             break;
         }

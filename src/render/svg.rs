@@ -108,12 +108,14 @@ text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
 }
 
 fn n(value: f32) -> String {
-    // One decimal keeps files small and byte-identical across runs.
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded == rounded.trunc() {
-        format!("{}", rounded as i64)
-    } else {
-        format!("{rounded:.1}")
+    // One decimal keeps files small and byte-identical across runs; integer
+    // formatting of tenths is many times faster than float formatting.
+    let tenths = (f64::from(value) * 10.0).round() as i64;
+    let (whole, fraction) = (tenths / 10, (tenths % 10).abs());
+    match (fraction, tenths < 0 && whole == 0) {
+        (0, _) => whole.to_string(),
+        (_, true) => format!("-0.{fraction}"),
+        _ => format!("{whole}.{fraction}"),
     }
 }
 
@@ -169,7 +171,7 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
         Theme::Light => "flowzap theme-light",
         Theme::Dark => "flowzap theme-dark",
     };
-    let mut document = Document::new()
+    let document = Document::new()
         .set("viewBox", format!("0 0 {} {}", n(layout.width), n(layout.height)))
         .set("width", n(layout.width))
         .set("height", n(layout.height))
@@ -234,7 +236,8 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                 ),
         );
     }
-    document = document.add(lanes);
+    let mut body = String::new();
+    push(&mut body, &lanes);
 
     let mut loops = Group::new().set("class", "loops");
     for frame in &layout.loops {
@@ -275,9 +278,9 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                 ),
         );
     }
-    document = document.add(loops);
+    push(&mut body, &loops);
 
-    let mut nodes = Group::new().set("class", "nodes");
+    body.push_str("<g class=\"nodes\">\n");
     for node_box in &layout.nodes {
         let node = diagram.node(node_box.node);
         let kind = match roles[node_box.node.index()].kind {
@@ -359,11 +362,11 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                     );
             }
         }
-        nodes = nodes.add(group);
+        push(&mut body, &group);
     }
-    document = document.add(nodes);
+    body.push_str("</g>\n");
 
-    let mut edges = Group::new().set("class", "edges");
+    body.push_str("<g class=\"edges\">\n");
     for path in &layout.edges {
         let edge = &diagram.edges[path.edge];
         let (from, to) = (&diagram.node(edge.source).id, &diagram.node(edge.target).id);
@@ -406,10 +409,36 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                     ),
             );
         }
-        edges = edges.add(group);
+        push(&mut body, &group);
     }
-    document = document.add(edges);
-    let mut out = document.to_string();
-    out.push('\n');
+    body.push_str("</g>\n");
+    // The document is written around the groups, each serialised as soon as
+    // it is built: the svg crate's tree never holds the whole picture.
+    let head = document.to_string();
+    let head = head.strip_suffix("</svg>").unwrap_or(&head);
+    let mut out = String::with_capacity(head.len() + body.len() + 8);
+    out.push_str(head);
+    out.push_str(&body);
+    out.push_str("</svg>\n");
     out
+}
+
+fn push(out: &mut String, element: &impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "{element}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::n;
+
+    #[test]
+    fn numbers_have_at_most_one_decimal() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(12.34), "12.3");
+        assert_eq!(n(12.36), "12.4");
+        assert_eq!(n(-0.3), "-0.3");
+        assert_eq!(n(-2.5), "-2.5");
+        assert_eq!(n(0.04), "0");
+    }
 }
