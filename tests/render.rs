@@ -291,3 +291,31 @@ fn user_text_is_escaped_in_svg() {
         document.descendants().filter(|n| n.tag_name().name() == "title").filter_map(|n| n.text()).collect();
     assert!(titles.iter().any(|t| t.contains("a < b & c > d \"q\"")), "{titles:?}");
 }
+
+#[test]
+fn png_output_has_the_right_size_and_draws_text() {
+    let dir = tempfile::tempdir().expect("temp");
+    let write = |label: &str, name: &str| {
+        let text = format!("l {{ # Lane\nn1: rectangle label:\"{label}\"\n}}\n");
+        flowzap(dir.path()).args(["render", "-", "-o", name, "--scale", "1"]).write_stdin(text).assert().success();
+        std::fs::read(dir.path().join(name)).expect("written")
+    };
+    let first = write("Approve", "a.png");
+    let second = write("Reject!", "b.png");
+    assert_eq!(&first[..8], b"\x89PNG\r\n\x1a\n", "a PNG file");
+    // Width and height from the IHDR chunk match the SVG's size at scale 1.
+    let width = u32::from_be_bytes([first[16], first[17], first[18], first[19]]);
+    let height = u32::from_be_bytes([first[20], first[21], first[22], first[23]]);
+    let svg = flowzap(dir.path())
+        .args(["render", "-"])
+        .write_stdin("l { # Lane\nn1: rectangle label:\"Approve\"\n}\n")
+        .output()
+        .expect("runs");
+    let document = String::from_utf8_lossy(&svg.stdout).into_owned();
+    let parsed = roxmltree::Document::parse(&document).expect("svg");
+    let root = parsed.root_element();
+    assert_eq!(width as f64, num(&root, "width").ceil());
+    assert_eq!(height as f64, num(&root, "height").ceil());
+    // Text is really drawn: only the label differs, so must the pictures.
+    assert_ne!(first, second, "labels vanished from the PNG");
+}

@@ -157,12 +157,31 @@ pub struct RenderArgs {
     /// The file to draw; `-` reads standard input
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Write the picture here (`.svg`); standard output when absent or `-`
+    /// Write the picture here: `.png` for PNG, SVG otherwise; standard output (SVG) when absent or `-`
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Colours
     #[arg(long, value_enum, default_value_t = ThemeChoice::Light)]
     pub theme: ThemeChoice,
+    /// Which picture: the swimlane workflow view
+    #[arg(long, value_enum, default_value_t = View::Workflow)]
+    pub view: View,
+    /// Pixels per SVG unit in a PNG
+    #[arg(long, default_value_t = 2.0, value_parser = parse_scale)]
+    pub scale: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum View {
+    /// Lanes as bands, flow left to right
+    Workflow,
+}
+
+fn parse_scale(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(scale) if (0.1..=8.0).contains(&scale) => Ok(scale),
+        _ => Err("the scale is a number from 0.1 to 8".to_owned()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,20 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     };
     let layout = crate::layout::layout(&loaded.diagram);
     let svg = crate::render::svg::render(&loaded.diagram, &layout, theme);
-    match emit(args.output.as_deref(), &svg) {
+    let wants_png =
+        args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+    let written = if wants_png {
+        match crate::render::png::from_svg(&svg, args.scale) {
+            Ok(png) => args.output.as_deref().map_or(Ok(()), |path| {
+                super::io::write_atomically(path, &png)
+                    .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
+            }),
+            Err(message) => Err(message),
+        }
+    } else {
+        emit(args.output.as_deref(), &svg)
+    };
+    match written {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

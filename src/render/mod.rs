@@ -1,2 +1,3 @@
-//! Drawing a layout: SVG.
+//! Drawing a layout: SVG, and PNG from the SVG.
+pub mod png;
 pub mod svg;
