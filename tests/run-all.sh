@@ -18,7 +18,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     exit 2
 fi
 node_tools=.tools/node
-wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0"
+wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1"
 if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
     echo "== installing npm test tools into $node_tools"
     mkdir -p "$node_tools"
@@ -26,6 +26,19 @@ if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; th
     # shellcheck disable=SC2086
     (cd "$node_tools" && npm install --no-audit --no-fund --loglevel=error $wanted_node_tools)
     echo "$wanted_node_tools" > "$node_tools/.installed"
+fi
+
+# The browser test drives Debian's Chromium (playwright's own browser
+# download is not available here).
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing Debian's chromium for the browser test"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "error: the browser test needs Chromium: install Debian's chromium package (or set CHROMIUM=/path/to/chromium)" >&2
+        exit 2
+    fi
 fi
 
 # Snapshots must match what is committed; never write new ones here.

@@ -1,0 +1,64 @@
+//! Three rendered fixtures opened in a real browser (headless Debian
+//! Chromium through npm playwright-core): they load without errors, at the
+//! size the SVG declares, with every node, edge and label drawn. Screenshots
+//! land in target/screenshots for a person to look at. The browser and
+//! playwright-core are installed by tests/run-all.sh; without them this test
+//! fails.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixtures_dir, flowzap};
+use serde_json::Value;
+
+#[test]
+fn rendered_fixtures_load_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join(".tools/node");
+    assert!(
+        tools.join("node_modules/playwright-core/package.json").exists(),
+        "npm package `playwright-core` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(
+        Path::new(&chromium).exists(),
+        "no Chromium at {chromium}: run `bash tests/run-all.sh`, which installs Debian's chromium"
+    );
+
+    let out = tempfile::tempdir().expect("temp");
+    let shots = root.join("target/screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let mut expected = Vec::new();
+    for name in ["insurance_claim", "loop_retry", "parallel_fanout"] {
+        let fixture = fixtures_dir().join("valid").join(format!("{name}.fz"));
+        let svg = out.path().join(format!("{name}.svg"));
+        flowzap(&fixtures_dir()).arg("render").arg(&fixture).arg("-o").arg(&svg).assert().success();
+        let diagram = flowzap::load(&std::fs::read_to_string(&fixture).expect("fixture")).diagram;
+        expected.push((svg, diagram.nodes.len(), diagram.edges.len()));
+    }
+    let output = Command::new("node")
+        .arg(root.join("tests/browser/check.mjs"))
+        .arg(&tools)
+        .arg(&shots)
+        .args(expected.iter().map(|(svg, _, _)| svg))
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<Value> = report.lines().map(|line| serde_json::from_str(line).expect("JSON line")).collect();
+    assert_eq!(lines.len(), expected.len());
+    for (seen, (_, nodes, edges)) in lines.iter().zip(&expected) {
+        assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
+        assert_eq!(seen["root"], "svg", "{seen}");
+        let close = |a: &Value, b: &Value| (a.as_f64().unwrap_or(-1.0) - b.as_f64().unwrap_or(-2.0)).abs() < 1.0;
+        assert!(
+            close(&seen["width"], &seen["declaredWidth"]) && close(&seen["height"], &seen["declaredHeight"]),
+            "{seen}"
+        );
+        assert_eq!(seen["nodes"].as_u64(), Some(*nodes as u64), "{seen}");
+        assert_eq!(seen["edges"].as_u64(), Some(*edges as u64), "{seen}");
+        assert_eq!(seen["visibleTexts"], seen["texts"], "every text is drawn: {seen}");
+    }
+}

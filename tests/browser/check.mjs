@@ -1,0 +1,51 @@
+// Opens rendered SVG files in headless Debian Chromium (playwright-core) and
+// reports, per file: page and console errors, the drawn size, how many
+// nodes, edges and visible texts there are; saves a screenshot of each.
+//
+// Usage: node tests/browser/check.mjs NODE_TOOLS_DIR SCREENSHOT_DIR FILE.svg...
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fs from 'node:fs';
+
+const [tools, shots, ...files] = process.argv.slice(2);
+const require = createRequire(path.join(path.resolve(tools), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  for (const file of files) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    // Inline in a page, as documentation embeds it.
+    const svgText = fs.readFileSync(file, 'utf8');
+    await page.setViewportSize({ width: 1600, height: 1200 });
+    await page.setContent(`<!doctype html><html><body style="margin:0">${svgText}</body></html>`);
+    const seen = await page.evaluate(() => {
+      const svg = document.querySelector('svg');
+      const box = svg.getBoundingClientRect();
+      const texts = [...svg.querySelectorAll('text')];
+      return {
+        root: svg.tagName,
+        width: box.width,
+        height: box.height,
+        declaredWidth: Number(svg.getAttribute('width')),
+        declaredHeight: Number(svg.getAttribute('height')),
+        nodes: svg.querySelectorAll('g.node').length,
+        edges: svg.querySelectorAll('g.edge').length,
+        texts: texts.length,
+        visibleTexts: texts.filter((t) => t.getBBox().width > 0).length,
+      };
+    });
+    await page.locator('svg').first().screenshot({ path: path.join(shots, path.basename(file, '.svg') + '.png') });
+    console.log(JSON.stringify({ file: path.basename(file), errors, ...seen }));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
