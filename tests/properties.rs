@@ -369,3 +369,13 @@ proptest! {
         within_deadline(model, structure_covers_every_node)?;
     }
 }
+
+/// Large files are parsed on two threads; they must read exactly as the
+/// whole-file rule reads them, diagnostics included.
+#[test]
+fn parallel_parsing_of_a_large_file_matches_the_whole_file_rule() {
+    let mut text = flowzap::synth::swimlane_text(6_000, 7, 3);
+    text.push_str("oops this line is wrong\nn1: rect label:\"x\"\n");
+    assert!(text.lines().count() > 10_000);
+    assert_eq!(flowzap::syntax::parse(&text), flowzap::syntax::parse_whole(&text));
+}
