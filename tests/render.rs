@@ -42,6 +42,7 @@ struct Quality {
     outside_lane: Vec<String>,
     labels_on_nodes: Vec<String>,
     wrong_sides: Vec<String>,
+    shared_lines: usize,
     crossings: usize,
 }
 
@@ -217,6 +218,26 @@ fn measure(svg: &str) -> Quality {
             }
         }
     }
+    // Two edges drawn on top of each other: collinear segments of
+    // different edges that share more than a point.
+    for (i, a) in segments.iter().enumerate() {
+        for b in &segments[i + 1..] {
+            if a.0 == b.0 {
+                continue;
+            }
+            let same_x =
+                (a.1 .0 - a.2 .0).abs() < 0.01 && (b.1 .0 - b.2 .0).abs() < 0.01 && (a.1 .0 - b.1 .0).abs() < 0.01;
+            let same_y =
+                (a.1 .1 - a.2 .1).abs() < 0.01 && (b.1 .1 - b.2 .1).abs() < 0.01 && (a.1 .1 - b.1 .1).abs() < 0.01;
+            let overlap =
+                |a0: f64, a1: f64, b0: f64, b1: f64| a0.max(a1).min(b0.max(b1)) - a0.min(a1).max(b0.min(b1)) > 0.5;
+            if (same_x && overlap(a.1 .1, a.2 .1, b.1 .1, b.2 .1))
+                || (same_y && overlap(a.1 .0, a.2 .0, b.1 .0, b.2 .0))
+            {
+                quality.shared_lines += 1;
+            }
+        }
+    }
     // Crossings: a horizontal and a vertical segment of different edges
     // meeting strictly inside both.
     let horizontal: Vec<_> = segments.iter().filter(|s| (s.1 .1 - s.2 .1).abs() < 0.01).collect();
@@ -239,6 +260,7 @@ fn assert_clean(name: &str, quality: &Quality) {
     assert!(quality.outside_lane.is_empty(), "{name}: nodes outside their lane {:?}", quality.outside_lane);
     assert!(quality.labels_on_nodes.is_empty(), "{name}: labels on nodes {:?}", quality.labels_on_nodes);
     assert!(quality.wrong_sides.is_empty(), "{name}: edges not at their handles {:?}", quality.wrong_sides);
+    assert_eq!(quality.shared_lines, 0, "{name}: edges drawn on top of each other");
 }
 
 #[test]

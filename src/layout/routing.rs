@@ -16,7 +16,7 @@ use super::ports::Port;
 use super::{EdgeLabel, EdgePath, Point, Rect};
 use crate::model::{Diagram, Side};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Channel {
     /// The gap left of this column (the last one: right of the last column).
     Vertical(usize),
@@ -52,7 +52,8 @@ fn side_channel(side: Side, row: usize, column: usize) -> Channel {
 pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
     let mut tracks: HashMap<Channel, usize> = HashMap::new();
     let mut label_room: HashMap<Channel, f32> = HashMap::new();
-    let mut edges = Vec::with_capacity(diagram.edges.len());
+    let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges.len());
+    let mut uses: Vec<(Channel, usize, usize)> = Vec::new();
     for edge in &diagram.edges {
         let (s, t) = (edge.source.index(), edge.target.index());
         let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
@@ -82,14 +83,21 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
             }
             _ => vec![from, to],
         };
-        let channels = channels
-            .into_iter()
-            .map(|channel| {
-                let count = tracks.entry(channel).or_insert(0);
-                *count += 1;
-                (channel, *count - 1)
-            })
-            .collect();
+        // Which side of each gap this edge's stub is anchored to: stubs
+        // from the near side take the near tracks, so a stub leaving one
+        // node never runs along a stub entering the node across the gap.
+        let last = channels.len() - 1;
+        for (position, &channel) in channels.iter().enumerate() {
+            let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
+            let entering = (position == last).then(|| anchor(channel, edge.target_handle));
+            let role = match (leaving, entering) {
+                (Some(a), Some(b)) if a == b => a,
+                (Some(a), None) | (None, Some(a)) => a,
+                _ => 1,
+            };
+            uses.push((channel, role, edges.len()));
+        }
+        let channels: Vec<(Channel, usize)> = channels.into_iter().map(|channel| (channel, 0)).collect();
         if let Some(label) = &edge.label {
             let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
             let room = label_room.entry(from).or_insert(0.0);
@@ -97,7 +105,26 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
         }
         edges.push(EdgePlan { channels, straight_row });
     }
+    // Tracks per gap: near-side stubs first, through traffic, far-side stubs last.
+    uses.sort();
+    for (channel, _, edge) in uses {
+        let count = tracks.entry(channel).or_insert(0);
+        if let Some(slot) = edges[edge].channels.iter_mut().find(|(c, t)| *c == channel && *t == 0) {
+            slot.1 = *count;
+        }
+        *count += 1;
+    }
     Plan { edges, tracks, label_room }
+}
+
+/// 0 when a stub into this gap starts at its left (or top) side, 2 at its
+/// right (or bottom) side.
+fn anchor(channel: Channel, side: Side) -> usize {
+    match (channel, side) {
+        // The node is left of the gap (its right side faces it).
+        (Channel::Vertical(_), Side::Right) | (Channel::Horizontal(_), Side::Bottom) => 0,
+        _ => 2,
+    }
 }
 
 /// The coordinate of a track: tracks are centred in their gap.
