@@ -1,22 +1,15 @@
 //! `flowzap compile`: a diagram in, a workflow definition out, or a refusal
 //! that says why. Nothing is written when there is any error.
 
-use super::io::{emit, read_input, style, Input};
+use super::io::{emit, read_text, style};
 use super::report::render_human;
 use super::{CompileArgs, Status, Target};
 use crate::analysis::Options;
 
 pub fn run(args: &CompileArgs, color: bool) -> Status {
-    let source = match read_input(&args.file) {
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Status::Trouble;
-        }
-        Ok(Input::NotUtf8(source, diagnostic)) => {
-            eprint!("{}", render_human(&source, &[diagnostic], style(color)));
-            return Status::Findings;
-        }
-        Ok(Input::Text(source)) => source,
+    let source = match read_text(&args.file, color) {
+        Ok(source) => source,
+        Err(status) => return status,
     };
     let refuse = |diagnostics: &[crate::diagnostics::Diagnostic]| {
         eprint!("{}", render_human(&source, diagnostics, style(color)));

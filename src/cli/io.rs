@@ -112,3 +112,34 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), String> {
             .map_err(|error| format!("cannot write `{}`: {}", path.display(), describe_io_error(&error))),
     }
 }
+
+/// Reads one input for a command that writes an output: I/O problems and
+/// text that is not UTF-8 are reported here, and become the status to exit with.
+pub fn read_text(path: &Path, color: bool) -> Result<SourceText, super::Status> {
+    match read_input(path) {
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(super::Status::Trouble)
+        }
+        Ok(Input::NotUtf8(source, diagnostic)) => {
+            eprint!("{}", super::report::render_human(&source, &[diagnostic], style(color)));
+            Err(super::Status::Findings)
+        }
+        Ok(Input::Text(source)) => Ok(source),
+    }
+}
+
+/// Reads and loads a diagram, showing its findings on standard error; a
+/// diagram with errors is refused (`what` says what is then not written).
+pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText, crate::Loaded), super::Status> {
+    let source = read_text(path, color)?;
+    let loaded = crate::load(&source.text);
+    if !loaded.diagnostics.is_empty() {
+        eprint!("{}", super::report::render_human(&source, &loaded.diagnostics, style(color)));
+    }
+    if loaded.has_errors() {
+        eprintln!("error: `{}` has errors; {what}", source.name);
+        return Err(super::Status::Findings);
+    }
+    Ok((source, loaded))
+}
