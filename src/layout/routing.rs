@@ -53,7 +53,7 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
     let mut tracks: HashMap<Channel, usize> = HashMap::new();
     let mut label_room: HashMap<Channel, f32> = HashMap::new();
     let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges.len());
-    let mut uses: Vec<(Channel, usize, usize)> = Vec::new();
+    let mut uses: Vec<Use> = Vec::new();
     for edge in &diagram.edges {
         let (s, t) = (edge.source.index(), edge.target.index());
         let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
@@ -83,9 +83,9 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
             }
             _ => vec![from, to],
         };
-        // Which side of each gap this edge's stub is anchored to: stubs
-        // from the near side take the near tracks, so a stub leaving one
-        // node never runs along a stub entering the node across the gap.
+        // Which side of each gap this edge's stub is anchored to, and the
+        // stretch of the gap it occupies, in half-cells: cell centres are odd,
+        // gaps even.
         let last = channels.len() - 1;
         for (position, &channel) in channels.iter().enumerate() {
             let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
@@ -95,9 +95,21 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
                 (Some(a), None) | (None, Some(a)) => a,
                 _ => 1,
             };
-            uses.push((channel, role, edges.len()));
+            let along = |point: Option<Channel>, row: usize, column: usize| -> usize {
+                match (channel, point) {
+                    (Channel::Horizontal(_), Some(Channel::Vertical(v))) => 2 * v,
+                    (Channel::Vertical(_), Some(Channel::Horizontal(h))) => 2 * h,
+                    (Channel::Horizontal(_), _) => 2 * column + 1,
+                    (Channel::Vertical(_), _) => 2 * row + 1,
+                }
+            };
+            let before = if position == 0 { None } else { Some(channels[position - 1]) };
+            let after = channels.get(position + 1).copied();
+            let a = along(before, rs, cs);
+            let b = along(after, rt, ct);
+            uses.push(Use { channel, pool: usize::from(role == 2), low: a.min(b), high: a.max(b), edge: edges.len() });
         }
-        let channels: Vec<(Channel, usize)> = channels.into_iter().map(|channel| (channel, 0)).collect();
+        let channels: Vec<(Channel, usize)> = channels.into_iter().map(|channel| (channel, usize::MAX)).collect();
         if let Some(label) = &edge.label {
             let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
             let room = label_room.entry(from).or_insert(0.0);
@@ -105,16 +117,48 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
         }
         edges.push(EdgePlan { channels, straight_row });
     }
-    // Tracks per gap: near-side stubs first, through traffic, far-side stubs last.
-    uses.sort();
-    for (channel, _, edge) in uses {
-        let count = tracks.entry(channel).or_insert(0);
-        if let Some(slot) = edges[edge].channels.iter_mut().find(|(c, t)| *c == channel && *t == 0) {
-            slot.1 = *count;
+    // Tracks per gap by the left-edge algorithm: uses whose stretches do not
+    // meet share a track. Stubs anchored at the far side get tracks of their
+    // own, after the others, so a stub leaving one node never runs along a
+    // stub entering the node across the gap.
+    uses.sort_by_key(|u| (u.channel, u.pool, u.low, u.high, u.edge));
+    let mut start = 0;
+    while start < uses.len() {
+        let channel = uses[start].channel;
+        let end = start + uses[start..].iter().take_while(|u| u.channel == channel).count();
+        let mut offset = 0;
+        for pool in 0..2 {
+            // The highest occupied point of each track so far.
+            let mut reach: Vec<usize> = Vec::new();
+            for u in uses[start..end].iter().filter(|u| u.pool == pool) {
+                let track = match reach.iter().position(|&high| high < u.low) {
+                    Some(free) => free,
+                    None => {
+                        reach.push(0);
+                        reach.len() - 1
+                    }
+                };
+                reach[track] = u.high;
+                if let Some(slot) = edges[u.edge].channels.iter_mut().find(|(c, t)| *c == channel && *t == usize::MAX) {
+                    slot.1 = offset + track;
+                }
+            }
+            offset += reach.len();
         }
-        *count += 1;
+        tracks.insert(channel, offset);
+        start = end;
     }
     Plan { edges, tracks, label_room }
+}
+
+/// One edge's stretch of one gap.
+struct Use {
+    channel: Channel,
+    /// 1 for stubs anchored at the gap's far side (right or bottom).
+    pool: usize,
+    low: usize,
+    high: usize,
+    edge: usize,
 }
 
 /// 0 when a stub into this gap starts at its left (or top) side, 2 at its
