@@ -299,6 +299,16 @@ fn rendering_is_deterministic() {
     let first = run();
     assert!(!first.is_empty());
     assert_eq!(first, run());
+    // The structure users and tools select on.
+    let svg = String::from_utf8_lossy(&first);
+    for marker in [
+        "<g class=\"lane\" data-lane=\"customer\">",
+        "<g class=\"node\" data-id=\"n1\" data-kind=\"start\"",
+        "<g class=\"edge\" data-from=\"n1\"",
+    ] {
+        assert!(svg.contains(marker), "missing {marker}");
+    }
+    assert!(svg.contains("viewBox=\"0 0 "));
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn style(theme: Theme) -> String {
 text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
 .background {{ fill: {bg}; }}
 .lane-band {{ fill: {lane_a}; stroke: {rule}; stroke-width: 1; }}
-.lane.odd .lane-band {{ fill: {lane_b}; }}
+.lane-band.odd {{ fill: {lane_b}; }}
 .lane-header {{ fill: {header}; stroke: {rule}; stroke-width: 1; }}
 .lane-label {{ font-size: 13px; font-weight: bold; text-anchor: middle; }}
 .shape {{ fill: {task}; stroke: {stroke}; stroke-width: 1.5; }}
@@ -204,16 +204,17 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
     let mut lanes = Group::new().set("class", "lanes");
     for band in &layout.lanes {
         let lane = &diagram.lanes[band.lane];
-        let parity = if band.lane % 2 == 0 { "lane even" } else { "lane odd" };
+        // Alternate tints so bands read at a glance.
+        let band_class = if band.lane % 2 == 0 { "lane-band even" } else { "lane-band odd" };
         let (cx, cy) = (band.header.x + band.header.width / 2.0, band.header.y + band.header.height / 2.0);
         lanes = lanes.add(
             Group::new()
-                .set("class", parity)
+                .set("class", "lane")
                 .set("data-lane", lane.id.as_str())
                 .add(Title::new(lane.label.as_str()))
                 .add(
                     Rectangle::new()
-                        .set("class", "lane-band")
+                        .set("class", band_class)
                         .set("x", n(band.rect.x))
                         .set("y", n(band.rect.y))
                         .set("width", n(band.rect.width))
