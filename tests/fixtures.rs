@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{expectations, fixtures_dir, flowzap};
+use common::{expectations, findings, fixtures_dir, flowzap};
 use serde_json::Value;
 
 fn check_json(dir: &Path, name: &str) -> (i32, Value) {
@@ -17,18 +17,7 @@ fn check_json(dir: &Path, name: &str) -> (i32, Value) {
 fn assert_expectations(path: &Path, report: &Value) {
     let bytes = std::fs::read(path).expect("fixture is readable");
     let text = String::from_utf8_lossy(&bytes);
-    let found: Vec<(String, usize, usize)> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics array")
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap_or("").to_owned(),
-                d["line"].as_u64().unwrap_or(0) as usize,
-                d["column"].as_u64().unwrap_or(0) as usize,
-            )
-        })
-        .collect();
+    let found = findings(report);
     for expected in expectations(&text) {
         assert!(found.contains(&expected), "{}: expected {:?} among {:?}", path.display(), expected, found);
     }

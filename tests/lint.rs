@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{expectations, fixtures_dir, flowzap};
+use common::{expectations, findings, fixtures_dir, flowzap};
 use serde_json::Value;
 
 /// `// args: ...` options a fixture asks for.
@@ -26,18 +26,7 @@ fn lint_fixtures() {
 
         let output = flowzap(dir).arg("lint").args(&args).args(["--format", "json", name]).output().expect("runs");
         let report: Value = serde_json::from_slice(&output.stdout).expect("json");
-        let found: Vec<(String, usize, usize)> = report["diagnostics"]
-            .as_array()
-            .expect("array")
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap_or("").to_owned(),
-                    d["line"].as_u64().unwrap_or(0) as usize,
-                    d["column"].as_u64().unwrap_or(0) as usize,
-                )
-            })
-            .collect();
+        let found = findings(&report);
         for expectation in &expected {
             assert!(found.contains(expectation), "{name}: expected {expectation:?} among {found:?}");
         }

@@ -281,6 +281,15 @@ impl Lowering<'_> {
         }
     }
 
+    /// Adds the state that stands for `node`, named by its label; control
+    /// enters the node there.
+    fn node_state(&mut self, node: NodeIndex, kind: StateKind) -> Cont {
+        let name = self.names[&node].clone();
+        let state = State { name: name.clone(), node: Some(node), description: self.description(node), kind };
+        self.push((node.index(), 1), state);
+        Cont::To(name)
+    }
+
     fn description(&self, node: NodeIndex) -> Option<String> {
         let data = self.diagram.node(node);
         let mut lines = Vec::new();
@@ -358,57 +367,24 @@ impl Lowering<'_> {
 
     fn node(&mut self, node: NodeIndex, next: Cont) -> Result<Cont, Refusal> {
         let role = self.analysis.roles[node.index()];
-        let key = (node.index(), 1);
         match role.kind {
             Kind::Start | Kind::Intermediate => Ok(next),
             Kind::End => match next {
                 Cont::BranchEnd => Ok(Cont::BranchEnd),
-                _ => {
-                    let name = self.names[&node].clone();
-                    self.push(
-                        key,
-                        State {
-                            name: name.clone(),
-                            node: Some(node),
-                            description: self.description(node),
-                            kind: StateKind::Terminate,
-                        },
-                    );
-                    Ok(Cont::To(name))
-                }
+                _ => Ok(self.node_state(node, StateKind::Terminate)),
             },
             Kind::Task => {
-                let name = self.names[&node].clone();
                 let next = match next {
                     Cont::To(target) => Next::To(target),
                     Cont::BranchEnd | Cont::Finish => Next::End,
                 };
-                self.push(
-                    key,
-                    State {
-                        name: name.clone(),
-                        node: Some(node),
-                        description: self.description(node),
-                        kind: StateKind::Task { next },
-                    },
-                );
-                Ok(Cont::To(name))
+                Ok(self.node_state(node, StateKind::Task { next }))
             }
             Kind::Decision => {
                 // A decision outside a choice or loop has one outcome.
                 let span = self.diagram.node(node).id_span;
                 let default = self.target(&next, (node.index(), 2), span, &format!("decision `{}`", self.id(node)))?;
-                let name = self.names[&node].clone();
-                self.push(
-                    key,
-                    State {
-                        name: name.clone(),
-                        node: Some(node),
-                        description: self.description(node),
-                        kind: StateKind::Decision { choices: Vec::new(), default },
-                    },
-                );
-                Ok(Cont::To(name))
+                Ok(self.node_state(node, StateKind::Decision { choices: Vec::new(), default }))
             }
         }
     }
@@ -500,17 +476,8 @@ impl Lowering<'_> {
                 choices.push((label.clone(), target));
             }
         }
-        let name = self.names[&decision].clone();
         let default = default.unwrap_or_else(|| fallback.to_owned());
-        self.push(
-            (decision.index(), 1),
-            State {
-                name,
-                node: Some(decision),
-                description: self.description(decision),
-                kind: StateKind::Decision { choices, default },
-            },
-        );
+        self.node_state(decision, StateKind::Decision { choices, default });
         Ok(())
     }
 

@@ -28,3 +28,21 @@ pub fn expectations(text: &str) -> Vec<(String, usize, usize)> {
         })
         .collect()
 }
+
+/// `(code, line, column)` of every finding in a `--format json` report.
+pub fn findings(report: &serde_json::Value) -> Vec<(String, usize, usize)> {
+    report["diagnostics"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|d| {
+                    (
+                        d["code"].as_str().unwrap_or("").to_owned(),
+                        d["line"].as_u64().unwrap_or(0) as usize,
+                        d["column"].as_u64().unwrap_or(0) as usize,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
