@@ -46,9 +46,10 @@ fn phase_4_route_plan_and_coordinates(bencher: Bencher, size: (usize, usize)) {
     let layers = layering::layers(&diagram, &flow);
     let grid = ordering::order(&diagram, &flow, &layers);
     let measured = sizes::measure(&diagram);
+    let roles = flowzap::analysis::roles::roles(&diagram, &flow);
     bencher.bench(|| {
         let plan = routing::plan(black_box(&diagram), &grid);
-        coordinates::place(&diagram, &grid, &measured, &plan)
+        coordinates::place(&diagram, &grid, &measured, &plan, &roles)
     });
 }
 
@@ -59,8 +60,9 @@ fn phase_5_ports_routes_labels(bencher: Bencher, size: (usize, usize)) {
     let layers = layering::layers(&diagram, &flow);
     let grid = ordering::order(&diagram, &flow, &layers);
     let measured = sizes::measure(&diagram);
+    let roles = flowzap::analysis::roles::roles(&diagram, &flow);
     let plan = routing::plan(&diagram, &grid);
-    let geometry = coordinates::place(&diagram, &grid, &measured, &plan);
+    let geometry = coordinates::place(&diagram, &grid, &measured, &plan, &roles);
     bencher.bench(|| {
         let ports = ports::assign(black_box(&diagram), &geometry);
         routing::route(&diagram, &geometry, &plan, &ports)

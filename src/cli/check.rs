@@ -91,10 +91,11 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
             Ok(Input::NotUtf8(source, diagnostic)) => (source, vec![diagnostic], (0, 0, 0)),
             Ok(Input::Text(source)) => {
                 let loaded = crate::load(&source.text);
-                let diagram = &loaded.diagram;
+                let has_errors = loaded.has_errors();
+                let crate::Loaded { diagram, mut diagnostics, .. } = loaded;
+                let diagram = &diagram;
                 let counts = (diagram.lanes.len(), diagram.nodes.len(), diagram.edges.len());
-                let mut diagnostics = loaded.diagnostics.clone();
-                if let (Extra::Lint { options, structure: want_structure }, false) = (extra, loaded.has_errors()) {
+                if let (Extra::Lint { options, structure: want_structure }, false) = (extra, has_errors) {
                     let (analysis, findings) = crate::analysis::lint(diagram, options);
                     diagnostics.extend(findings);
                     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));

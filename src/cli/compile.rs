@@ -20,15 +20,15 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
     if loaded.has_errors() {
         return refuse(&loaded.diagnostics);
     }
-    let (analysis, findings) = crate::analysis::lint(&loaded.diagram, &Options::default());
-    let mut diagnostics = loaded.diagnostics.clone();
+    let crate::Loaded { diagram, mut diagnostics, .. } = loaded;
+    let (analysis, findings) = crate::analysis::lint(&diagram, &Options::default());
     diagnostics.extend(findings.into_iter().filter(|d| d.code.enabled_by_default()));
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
     if diagnostics.iter().any(|d| d.is_error()) {
         return refuse(&diagnostics);
     }
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
-    let program = match crate::emit::program::lower(&loaded.diagram, &analysis, &name) {
+    let program = match crate::emit::program::lower(&diagram, &analysis, &name) {
         Ok(program) => program,
         Err(refusals) => {
             diagnostics.extend(refusals);

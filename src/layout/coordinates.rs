@@ -8,6 +8,7 @@ use super::ordering::Grid;
 use super::routing::{Channel, Plan};
 use super::sizes::Measured;
 use super::{LaneBand, NodeBox, Rect};
+use crate::analysis::Role;
 use crate::model::Diagram;
 
 #[derive(Debug, Clone)]
@@ -29,7 +30,7 @@ fn anchor(measured: &Measured) -> f32 {
     measured.shape_rect.y + measured.shape_rect.height / 2.0
 }
 
-pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan) -> Geometry {
+pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan, roles: &[Role]) -> Geometry {
     let (columns, rows) = (grid.columns, grid.rows);
     let mut col_w = vec![0.0f32; columns];
     let mut above = vec![0.0f32; rows];
@@ -118,6 +119,7 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan)
                 lines: m.lines.clone(),
                 items: m.items.clone(),
                 label_rect: offset(m.label_rect),
+                kind: roles[node].kind,
                 lane: data.lane,
                 column: c,
                 row: r,

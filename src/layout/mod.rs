@@ -19,6 +19,7 @@ pub mod text;
 use petgraph::graph::NodeIndex;
 
 use crate::analysis::flow::Flow;
+use crate::analysis::Kind;
 use crate::model::{Diagram, Shape, Side};
 
 /// A point or size in SVG user units (px).
@@ -76,6 +77,8 @@ pub struct NodeBox {
     pub items: Vec<String>,
     /// Where the label's text block starts (top-left).
     pub label_rect: Rect,
+    /// The node's role in the process (start, end, task, decision, …).
+    pub kind: Kind,
     pub lane: usize,
     pub column: usize,
     /// Row across the whole diagram (lanes stacked).
@@ -145,7 +148,8 @@ pub fn layout(diagram: &Diagram) -> Layout {
     let grid = ordering::order(diagram, &flow, &layers);
     let boxes = sizes::measure(diagram);
     let plan = routing::plan(diagram, &grid);
-    let geometry = coordinates::place(diagram, &grid, &boxes, &plan);
+    let roles = crate::analysis::roles::roles(diagram, &flow);
+    let geometry = coordinates::place(diagram, &grid, &boxes, &plan, &roles);
     let ports = ports::assign(diagram, &geometry);
     let edges = routing::route(diagram, &geometry, &plan, &ports);
     let loops = loop_frames(diagram, &geometry.nodes);

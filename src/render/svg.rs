@@ -163,10 +163,6 @@ fn text_lines(lines: &[String], centre_x: f32, top: f32, class: &str) -> Text {
 }
 
 pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
-    let roles = {
-        let flow = crate::analysis::flow::Flow::new(diagram);
-        crate::analysis::roles::roles(diagram, &flow)
-    };
     let theme_class = match theme {
         Theme::Light => "flowzap theme-light",
         Theme::Dark => "flowzap theme-dark",
@@ -285,7 +281,7 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
     // two cores); joined in a fixed order, the output stays byte-identical.
     let (nodes, edges) = std::thread::scope(|scope| {
         let edges = scope.spawn(|| edges_svg(diagram, layout));
-        let nodes = nodes_svg(diagram, layout, &roles);
+        let nodes = nodes_svg(diagram, layout);
         (nodes, edges.join().unwrap_or_else(|_| edges_svg(diagram, layout)))
     });
     body.push_str(&nodes);
@@ -302,12 +298,12 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
     out
 }
 
-fn nodes_svg(diagram: &Diagram, layout: &Layout, roles: &[crate::analysis::Role]) -> String {
+fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
     let mut body = String::new();
     body.push_str("<g class=\"nodes\">\n");
     for node_box in &layout.nodes {
         let node = diagram.node(node_box.node);
-        let kind = match roles[node_box.node.index()].kind {
+        let kind = match node_box.kind {
             crate::analysis::Kind::Start => "start",
             crate::analysis::Kind::End => "end",
             crate::analysis::Kind::Intermediate => "intermediate",
