@@ -62,3 +62,61 @@ fn rendered_fixtures_load_in_headless_chromium() {
         assert_eq!(seen["visibleTexts"], seen["texts"], "every text is drawn: {seen}");
     }
 }
+
+/// Three compiled BPMN files opened in bpmn-js, the viewer inside Camunda
+/// Modeler and bpmn.io: imported with no warnings, with one drawn shape per
+/// `BPMNShape` (pool, lanes, events, tasks, gateways) and one connection per
+/// `BPMNEdge`. Screenshots land in target/screenshots as NAME.bpmn.png.
+#[test]
+fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join(".tools/node");
+    for package in ["playwright-core", "bpmn-js"] {
+        assert!(
+            tools.join("node_modules").join(package).join("package.json").exists(),
+            "npm package `{package}` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+        );
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(
+        Path::new(&chromium).exists(),
+        "no Chromium at {chromium}: run `bash tests/run-all.sh`, which installs Debian's chromium"
+    );
+    let out = tempfile::tempdir().expect("temp");
+    let shots = root.join("target/screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let mut expected = Vec::new();
+    for (kind, name) in [("valid", "insurance_claim"), ("lint", "nested_join"), ("lint", "unstructured_sound")] {
+        let fixture = fixtures_dir().join(kind).join(format!("{name}.fz"));
+        let file = out.path().join(format!("{name}.bpmn"));
+        flowzap(&fixtures_dir())
+            .args(["compile", "--target", "bpmn"])
+            .arg(&fixture)
+            .arg("-o")
+            .arg(&file)
+            .assert()
+            .success();
+        let xml = std::fs::read_to_string(&file).expect("compiled");
+        let shapes = xml.matches("<bpmndi:BPMNShape ").count();
+        let edges = xml.matches("<bpmndi:BPMNEdge ").count();
+        assert!(shapes > 5 && edges > 5, "{name}: {shapes} shapes, {edges} edges");
+        expected.push((file, shapes, edges));
+    }
+    let output = Command::new("node")
+        .arg(root.join("tests/browser/bpmn.mjs"))
+        .arg(&tools)
+        .arg(&shots)
+        .args(expected.iter().map(|(file, _, _)| file))
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<Value> = report.lines().map(|line| serde_json::from_str(line).expect("JSON line")).collect();
+    assert_eq!(lines.len(), expected.len());
+    for (seen, (_, shapes, edges)) in lines.iter().zip(&expected) {
+        assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
+        assert_eq!(seen["warnings"].as_array().map(Vec::len), Some(0), "{seen}");
+        assert_eq!(seen["shapes"].as_u64(), Some(*shapes as u64), "{seen}");
+        assert_eq!(seen["connections"].as_u64(), Some(*edges as u64), "{seen}");
+    }
+}

@@ -10,15 +10,16 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 2
 fi
 
-# The ASL conformance test runs third-party npm tools (asl-validator, and
-# aws-local-stepfunctions, a local executor). Installed once into .tools/node,
-# pinned; a missing tool fails that test, it never skips.
+# The conformance tests run third-party npm tools: asl-validator and
+# aws-local-stepfunctions (a local executor) for ASL; bpmn-moddle, bpmnlint
+# and bpmn-js for BPMN; playwright-core to drive the browser. Installed once
+# into .tools/node, pinned; a missing tool fails its test, it never skips.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "error: node and npm are needed for the ASL conformance test; install Node.js (20 or newer)" >&2
     exit 2
 fi
 node_tools=.tools/node
-wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1"
+wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1"
 if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
     echo "== installing npm test tools into $node_tools"
     mkdir -p "$node_tools"
@@ -28,7 +29,35 @@ if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; th
     echo "$wanted_node_tools" > "$node_tools/.installed"
 fi
 
-# The browser test drives Debian's Chromium (playwright's own browser
+# The BPMN tests run PyPI tools: the xmlschema validator (with the OMG XSDs
+# that ship in SpiffWorkflow) and SpiffWorkflow, a BPMN engine. Installed once
+# into a virtual environment in .tools/python, pinned.
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "error: python3 is needed for the BPMN tests; install Python 3.9 or newer" >&2
+    exit 2
+fi
+python_tools=.tools/python
+wanted_python_tools="SpiffWorkflow==3.2.0 xmlschema==4.3.2"
+if [ "$(cat "$python_tools/.installed" 2>/dev/null)" != "$wanted_python_tools" ]; then
+    echo "== installing Python test tools into $python_tools"
+    rm -rf "$python_tools"
+    if ! python3 -m venv "$python_tools" >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            rm -rf "$python_tools"
+            python3 -m venv "$python_tools"
+        else
+            echo "error: python3 cannot create a virtual environment: install Debian's python3-venv" >&2
+            exit 2
+        fi
+    fi
+    # shellcheck disable=SC2086
+    "$python_tools/bin/pip" install --quiet --disable-pip-version-check $wanted_python_tools
+    echo "$wanted_python_tools" > "$python_tools/.installed"
+fi
+
+# The browser tests drive Debian's Chromium (playwright's own browser
 # download is not available here).
 if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -5,6 +5,7 @@ use super::io::{emit, read_text, style};
 use super::report::render_human;
 use super::{CompileArgs, Status, Target};
 use crate::analysis::Options;
+use crate::diagnostics::Code;
 
 pub fn run(args: &CompileArgs, color: bool) -> Status {
     let source = match read_text(&args.file, color) {
@@ -24,10 +25,29 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
     let (analysis, findings) = crate::analysis::lint(&diagram, &Options::default());
     diagnostics.extend(findings.into_iter().filter(|d| d.code.enabled_by_default()));
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
-    if diagnostics.iter().any(|d| d.is_error()) {
+    let unsound_accepted = |d: &crate::diagnostics::Diagnostic| {
+        args.allow_unsound && args.target == Target::Bpmn && matches!(d.code, Code::E021 | Code::E022 | Code::E023)
+    };
+    if diagnostics.iter().any(|d| d.is_error() && !unsound_accepted(d)) {
         return refuse(&diagnostics);
     }
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
+    if args.target == Target::Bpmn {
+        let process = match crate::emit::bpmn::compile(&diagram, &analysis, &name) {
+            Ok(process) => process,
+            Err(refusals) => {
+                diagnostics.extend(refusals);
+                diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
+                return refuse(&diagnostics);
+            }
+        };
+        if !diagnostics.is_empty() {
+            eprint!("{}", render_human(&source, &diagnostics, style(color)));
+        }
+        let layout = crate::layout::layout(&diagram);
+        let di = crate::emit::bpmn::di::place(&process, &layout);
+        return write(args, &crate::emit::bpmn::to_string(&process, &di));
+    }
     let program = match crate::emit::program::lower(&diagram, &analysis, &name) {
         Ok(program) => program,
         Err(refusals) => {
@@ -40,10 +60,14 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
         eprint!("{}", render_human(&source, &diagnostics, style(color)));
     }
     let text = match args.target {
-        Target::WorkflowJson => crate::emit::simworkflow::to_string(&program),
+        Target::WorkflowJson | Target::Bpmn => crate::emit::simworkflow::to_string(&program),
         Target::Asl => crate::emit::asl::to_string(&program),
     };
-    match emit(args.output.as_deref(), &text) {
+    write(args, &text)
+}
+
+fn write(args: &CompileArgs, text: &str) -> Status {
+    match emit(args.output.as_deref(), text) {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

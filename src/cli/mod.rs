@@ -56,7 +56,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Check files, then analyse their fork/join structure and soundness
     Lint(LintArgs),
-    /// Compile to an executable workflow definition (SimWorkflow JSON or Amazon States Language)
+    /// Compile to an executable definition: SimWorkflow JSON, Amazon States Language or BPMN 2.0
     Compile(CompileArgs),
     /// Check SimWorkflow definitions: the schema, and what a schema cannot say
     ValidateJson(ValidateArgs),
@@ -118,6 +118,8 @@ pub enum Target {
     WorkflowJson,
     /// Amazon States Language
     Asl,
+    /// BPMN 2.0 XML with lanes and diagram layout
+    Bpmn,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +136,10 @@ pub struct CompileArgs {
     /// The definition's name (default: the file name without its extension)
     #[arg(long)]
     pub name: Option<String>,
+    /// BPMN only: compile even when lint proves the process can deadlock,
+    /// run a node twice or never finish (the findings are still printed)
+    #[arg(long)]
+    pub allow_unsound: bool,
 }
 
 #[derive(Debug, Args)]

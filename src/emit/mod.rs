@@ -2,6 +2,7 @@
 //! compiled workflow targets (one program, two serialisations).
 
 pub mod asl;
+pub mod bpmn;
 pub mod fz;
 pub mod graph_json;
 mod json_positions;

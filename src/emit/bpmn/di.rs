@@ -1,0 +1,286 @@
+//! Diagram interchange: where each BPMN element and flow is drawn. Nodes,
+//! lanes and edge routes are the swimlane layout's own geometry (what the SVG
+//! shows); the gateways and events the compiler adds sit beside the node
+//! they belong to, in the free space of the gap, and the routes of the edges
+//! they take over are re-attached to them.
+
+use super::{ElementKind, Origin, Process};
+use crate::layout::{LabelPlace, Layout, Point, Rect};
+use crate::model::Side;
+
+/// Gateways and events the compiler adds.
+const ADDED: f32 = 30.0;
+const SMALLEST: f32 = 14.0;
+/// Between a node and what is added beside it.
+const PAD: f32 = 8.0;
+/// The band at a pool's left where modelers write its name.
+pub const POOL_BAND: f32 = 30.0;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeDi {
+    pub bounds: Rect,
+    pub label: Option<Rect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeDi {
+    pub waypoints: Vec<Point>,
+    pub label: Option<Rect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Di {
+    pub participant: Rect,
+    pub lanes: Vec<Rect>,
+    pub shapes: Vec<ShapeDi>,
+    pub edges: Vec<EdgeDi>,
+}
+
+pub fn place(process: &Process, layout: &Layout) -> Di {
+    let shapes = shapes(process, layout);
+    let edges = process
+        .flows
+        .iter()
+        .map(|flow| {
+            let source = &process.elements[flow.source];
+            let target = &process.elements[flow.target];
+            let (from, to) = (shapes[flow.source].bounds, shapes[flow.target].bounds);
+            match flow.edge.and_then(|edge| layout.edges.get(edge).filter(|path| path.edge == edge)) {
+                Some(path) => {
+                    let mut points = path.points.clone();
+                    if !matches!(source.origin, Origin::Node(_)) {
+                        points = reattach_start(&points, from, Side::Right);
+                    }
+                    if !matches!(target.origin, Origin::Node(_)) {
+                        points.reverse();
+                        points = reattach_start(&points, to, Side::Left);
+                        points.reverse();
+                    }
+                    EdgeDi { waypoints: simplify(points), label: path.label.as_ref().map(|label| label.rect) }
+                }
+                None => EdgeDi { waypoints: simplify(connect(from, to)), label: None },
+            }
+        })
+        .collect();
+    let lanes: Vec<Rect> = layout
+        .lanes
+        .iter()
+        .map(|band| Rect {
+            x: band.rect.x + POOL_BAND,
+            y: band.rect.y,
+            width: band.rect.width - POOL_BAND,
+            height: band.rect.height,
+        })
+        .collect();
+    let participant = match (layout.lanes.first(), layout.lanes.last()) {
+        (Some(first), Some(last)) => Rect {
+            x: first.rect.x,
+            y: first.rect.y,
+            width: first.rect.width,
+            height: last.rect.bottom() - first.rect.y,
+        },
+        _ => Rect { x: 0.0, y: 0.0, width: layout.width, height: layout.height },
+    };
+    Di { participant, lanes, shapes, edges }
+}
+
+fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
+    let mut shapes: Vec<ShapeDi> = Vec::with_capacity(process.elements.len());
+    // Added elements on each node's left and right, to share a gap fairly
+    // with a neighbour that also needs room there.
+    let mut needs_left = vec![false; layout.nodes.len()];
+    let mut needs_right = vec![false; layout.nodes.len()];
+    for element in &process.elements {
+        match element.origin {
+            Origin::Join(n) | Origin::SlotMerge(n, _) | Origin::ImplicitStart(n) => needs_left[n.index()] = true,
+            Origin::Fork(n) | Origin::ImplicitEnd(n) => needs_right[n.index()] = true,
+            Origin::Node(_) => {}
+        }
+    }
+    let mut joins: Vec<Option<Rect>> = vec![None; layout.nodes.len()];
+    let mut merges_placed = vec![0usize; layout.nodes.len()];
+    let merges_total = {
+        let mut totals = vec![0usize; layout.nodes.len()];
+        for element in &process.elements {
+            if let Origin::SlotMerge(n, _) = element.origin {
+                totals[n.index()] += 1;
+            }
+        }
+        totals
+    };
+    for element in &process.elements {
+        let shape = match element.origin {
+            Origin::Node(n) => {
+                let node = &layout.nodes[n.index()];
+                let label = (element.kind != ElementKind::UserTask && node.label_place != LabelPlace::Inside)
+                    .then_some(node.label_rect)
+                    .filter(|rect| rect.width > 0.0 && rect.height > 0.0);
+                ShapeDi { bounds: node.shape_rect, label }
+            }
+            Origin::Fork(n) | Origin::ImplicitEnd(n) => {
+                let bounds = beside(layout, n.index(), Side::Right, 1, &needs_left, &needs_right);
+                ShapeDi { bounds, label: None }
+            }
+            Origin::Join(n) | Origin::ImplicitStart(n) => {
+                // A nested join's slot merges stand left of it: room for two.
+                let chain = if merges_total[n.index()] > 0 { 2 } else { 1 };
+                let bounds = beside(layout, n.index(), Side::Left, chain, &needs_left, &needs_right);
+                if matches!(element.origin, Origin::Join(_)) {
+                    joins[n.index()] = Some(bounds);
+                }
+                ShapeDi { bounds, label: None }
+            }
+            Origin::SlotMerge(n, _) => {
+                let join = joins[n.index()]
+                    .unwrap_or_else(|| beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right));
+                let size = join.width;
+                let k = merges_placed[n.index()] as f32;
+                let total = merges_total[n.index()] as f32;
+                merges_placed[n.index()] += 1;
+                let cy = join.y + join.height / 2.0 + (k - (total - 1.0) / 2.0) * (size + PAD);
+                ShapeDi {
+                    bounds: Rect { x: join.x - PAD - size, y: cy - size / 2.0, width: size, height: size },
+                    label: None,
+                }
+            }
+        };
+        shapes.push(shape);
+    }
+    shapes
+}
+
+/// The square beside node `n`'s shape on `side`, as large as the free room
+/// up to the next node in that direction allows (half of it when that
+/// node also needs room on its facing side), shared by a `chain` of squares.
+fn beside(layout: &Layout, n: usize, side: Side, chain: usize, needs_left: &[bool], needs_right: &[bool]) -> Rect {
+    let node = &layout.nodes[n];
+    let shape = node.shape_rect;
+    let cy = shape.y + shape.height / 2.0;
+    let (top, bottom) = (cy - ADDED / 2.0, cy + ADDED / 2.0);
+    let across = |rect: &Rect| rect.y < bottom && top < rect.bottom();
+    let room = match side {
+        Side::Right => {
+            let start = shape.right();
+            let mut end = layout.width;
+            for (m, other) in layout.nodes.iter().enumerate() {
+                if m != n && across(&other.bounds) && other.bounds.x >= start {
+                    let limit = if needs_left[m] { (start + other.bounds.x) / 2.0 } else { other.bounds.x };
+                    end = end.min(limit);
+                }
+            }
+            end - start
+        }
+        _ => {
+            let start = shape.x;
+            let mut end = 0.0f32;
+            for (m, other) in layout.nodes.iter().enumerate() {
+                if m != n && across(&other.bounds) && other.bounds.right() <= start {
+                    let limit =
+                        if needs_right[m] { (start + other.bounds.right()) / 2.0 } else { other.bounds.right() };
+                    end = end.max(limit);
+                }
+            }
+            start - end
+        }
+    };
+    let chain = chain as f32;
+    let size = ((room - (chain + 1.0) * PAD) / chain).clamp(SMALLEST, ADDED);
+    let x = match side {
+        Side::Right => shape.right() + PAD,
+        _ => shape.x - PAD - size,
+    };
+    Rect { x, y: cy - size / 2.0, width: size, height: size }
+}
+
+fn centre(rect: Rect) -> Point {
+    Point { x: rect.x + rect.width / 2.0, y: rect.y + rect.height / 2.0 }
+}
+
+/// The vertex of a gateway (or the point of an event) facing `side`.
+fn vertex(rect: Rect, side: Side) -> Point {
+    let c = centre(rect);
+    match side {
+        Side::Left => Point { x: rect.x, y: c.y },
+        Side::Right => Point { x: rect.right(), y: c.y },
+        Side::Top => Point { x: c.x, y: rect.y },
+        Side::Bottom => Point { x: c.x, y: rect.bottom() },
+    }
+}
+
+/// A route that left a node, made to leave the element `from` added on the
+/// node's `toward` side instead: the route is picked up at its first point
+/// past the element, and the element's vertex facing that point joins it
+/// with one or two bends. (A route into a join is handled reversed.)
+fn reattach_start(points: &[Point], from: Rect, toward: Side) -> Vec<Point> {
+    let Some(&last) = points.last() else { return Vec::new() };
+    let beyond = |p: &Point| match toward {
+        Side::Left => p.x < from.x - 0.5,
+        _ => p.x > from.right() + 0.5,
+    };
+    let pick = points.iter().skip(1).position(beyond).map_or(points.len() - 1, |k| k + 1);
+    let rest = &points[pick.min(points.len() - 1)..];
+    let target = rest.first().copied().unwrap_or(last);
+    let c = centre(from);
+    let mut out = Vec::with_capacity(rest.len() + 3);
+    if target.y > from.y && target.y < from.bottom() {
+        let start = vertex(from, toward);
+        out.push(start);
+        if (target.y - start.y).abs() > 0.5 {
+            let mid = (start.x + target.x) / 2.0;
+            out.push(Point { x: mid, y: start.y });
+            out.push(Point { x: mid, y: target.y });
+        }
+    } else {
+        out.push(vertex(from, vertical_toward(c, target)));
+        out.push(Point { x: c.x, y: target.y });
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn vertical_toward(from: Point, to: Point) -> Side {
+    if to.y < from.y {
+        Side::Top
+    } else {
+        Side::Bottom
+    }
+}
+
+/// A flow between two elements the compiler placed side by side.
+fn connect(from: Rect, to: Rect) -> Vec<Point> {
+    let (a, b) = (centre(from), centre(to));
+    if to.x >= from.right() {
+        let (start, end) = (vertex(from, Side::Right), vertex(to, Side::Left));
+        if (start.y - end.y).abs() < 0.5 {
+            return vec![start, end];
+        }
+        let mid = (start.x + end.x) / 2.0;
+        return vec![start, Point { x: mid, y: start.y }, Point { x: mid, y: end.y }, end];
+    }
+    if to.right() <= from.x {
+        return vec![vertex(from, Side::Left), vertex(to, Side::Right)];
+    }
+    let side = vertical_toward(a, b);
+    let opposite = if side == Side::Top { Side::Bottom } else { Side::Top };
+    vec![vertex(from, side), vertex(to, opposite)]
+}
+
+/// Drops repeated points and the middle of straight runs.
+fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for point in points {
+        if out.last().is_some_and(|last| (last.x - point.x).abs() < 0.01 && (last.y - point.y).abs() < 0.01) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let same_x = (a.x - b.x).abs() < 0.01 && (b.x - point.x).abs() < 0.01;
+            let same_y = (a.y - b.y).abs() < 0.01 && (b.y - point.y).abs() < 0.01;
+            if same_x || same_y {
+                out.pop();
+            }
+        }
+        out.push(point);
+    }
+    out
+}

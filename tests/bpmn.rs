@@ -1,0 +1,335 @@
+//! Every compiled BPMN file, handed to third-party tools (installed by
+//! tests/run-all.sh; a missing tool fails these tests, never skips them):
+//!
+//! - the OMG BPMN 2.0 XSDs through PyPI `xmlschema`, and PyPI
+//!   `SpiffWorkflow` 3.2.0 running the process once per decision outcome
+//!   (tests/bpmn/check.py);
+//! - npm `bpmn-moddle` importing it and npm `bpmnlint` 11.15.0 with
+//!   `bpmnlint:recommended` (tests/bpmn/check.mjs).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{fixtures_dir, flowzap};
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn python() -> PathBuf {
+    let python = root().join(".tools/python/bin/python");
+    assert!(
+        python.exists(),
+        "the Python tools (SpiffWorkflow, xmlschema) are missing from .tools/python: run `bash tests/run-all.sh`, which installs them"
+    );
+    python
+}
+
+fn node_tools() -> PathBuf {
+    let tools = root().join(".tools/node");
+    for package in ["bpmn-moddle", "bpmnlint", "bpmn-js"] {
+        assert!(
+            tools.join("node_modules").join(package).join("package.json").exists(),
+            "npm package `{package}` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+        );
+    }
+    tools
+}
+
+fn fixture_paths() -> Vec<(String, PathBuf)> {
+    let mut all = Vec::new();
+    for kind in ["valid", "lint"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir().join(kind))
+            .expect("fixtures")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|x| x == "fz"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+            all.push((format!("{kind}-{name}"), path));
+        }
+    }
+    all
+}
+
+/// Fixtures BPMN cannot take, and the code that says why: several starts or
+/// none (E025), and unsound processes (E021–E023) unless asked for.
+const REFUSED: [(&str, &str); 10] = [
+    ("lint-deadlock_decision_skips_join", "E021"),
+    ("lint-lack_of_synchronisation", "E022"),
+    ("lint-livelock", "E023"),
+    ("lint-no_start_no_end", "E025"),
+    ("lint-start_with_incoming", "E025"),
+    ("valid-all_handle_pairs", "E025"),
+    ("valid-comments_only", "E025"),
+    ("valid-empty_file", "E025"),
+    ("valid-parallel_edges_same_pair", "E022"),
+    ("valid-warn_orphan", "E025"),
+];
+
+/// Compiles every fixture that compiles; checks the refusals are exactly
+/// the expected ones, with their reason.
+fn compile_all(out: &Path) -> Vec<(String, PathBuf, PathBuf)> {
+    let mut compiled = Vec::new();
+    let mut refused = BTreeMap::new();
+    for (name, path) in fixture_paths() {
+        let file = out.join(format!("{name}.bpmn"));
+        let output = flowzap(&fixtures_dir())
+            .args(["compile", "--target", "bpmn", "-o"])
+            .arg(&file)
+            .arg(&path)
+            .output()
+            .expect("runs");
+        if output.status.success() {
+            let graph = out.join(format!("{name}.graph.json"));
+            let status =
+                flowzap(&fixtures_dir()).arg("graph").arg(&path).arg("-o").arg(&graph).output().expect("runs").status;
+            assert!(status.success());
+            compiled.push((name, file, graph));
+        } else {
+            assert_eq!(output.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+            assert!(!file.exists(), "{name}: a refused compile wrote its output");
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            refused.insert(name, stderr);
+        }
+    }
+    let expected: BTreeSet<&str> = REFUSED.iter().map(|(name, _)| *name).collect();
+    let actual: BTreeSet<&str> = refused.keys().map(String::as_str).collect();
+    assert_eq!(actual, expected, "the fixtures BPMN refuses");
+    for (name, code) in REFUSED {
+        assert!(refused[name].contains(code), "{name} should be refused with {code}:\n{}", refused[name]);
+    }
+    compiled
+}
+
+#[test]
+fn compiled_bpmn_passes_the_schema_and_runs_in_spiffworkflow() {
+    let python = python();
+    let out = tempfile::tempdir().expect("temp");
+    let compiled = compile_all(out.path());
+    assert!(compiled.len() >= 50, "compiled {} files", compiled.len());
+    let output = Command::new(&python)
+        .arg(root().join("tests/bpmn/check.py"))
+        .args(compiled.iter().map(|(_, file, _)| file))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON report");
+    assert_eq!(report.len(), compiled.len(), "every file was checked");
+    let (mut runs, mut user_tasks, mut joins_checked) = (0, 0, 0);
+    for ((name, _, graph), file) in compiled.iter().zip(&report) {
+        assert_eq!(file["schema"], Value::Array(Vec::new()), "{name}: the XSD rejects it");
+        assert_eq!(file["error"], Value::Null, "{name}: SpiffWorkflow failed");
+        let graph: Value = serde_json::from_str(&std::fs::read_to_string(graph).expect("graph")).expect("json");
+        let lane_label: BTreeMap<&str, &str> = graph["lanes"]
+            .as_array()
+            .expect("lanes")
+            .iter()
+            .map(|lane| (lane["id"].as_str().expect("id"), lane["label"].as_str().expect("label")))
+            .collect();
+        let node_lane: BTreeMap<&str, &str> = graph["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|node| (node["id"].as_str().expect("id"), lane_label[node["laneId"].as_str().expect("lane")]))
+            .collect();
+        let shapes: BTreeMap<&str, &str> = graph["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|node| (node["id"].as_str().expect("id"), node["shape"].as_str().expect("shape")))
+            .collect();
+        let acyclic = {
+            let text =
+                std::fs::read_to_string(&fixture_paths().into_iter().find(|(n, _)| n == name).expect("fixture").1)
+                    .expect("read");
+            let loaded = flowzap::load(&text);
+            !flowzap::analysis::flow::Flow::new(&loaded.diagram).is_back.iter().any(|&back| back)
+        };
+        for run in file["runs"].as_array().expect("runs") {
+            runs += 1;
+            assert_eq!(run["result"], "completed", "{name}: a run did not complete: {run}");
+            let ran: Vec<&str> = run["ran"].as_array().expect("ran").iter().filter_map(Value::as_str).collect();
+            // Without a cycle nothing runs twice: a join that let each
+            // branch through on its own would run what follows it again.
+            if acyclic {
+                let mut seen = BTreeSet::new();
+                for task in ran.iter().filter(|task| node_lane.contains_key(*task)) {
+                    assert!(seen.insert(*task), "{name}: `{task}` ran twice in one run: {ran:?}");
+                }
+            }
+            // Every task ran in the lane the diagram puts it in.
+            for task in &ran {
+                if let Some(expected) = node_lane.get(task) {
+                    assert_eq!(run["lanes"][task], *expected, "{name}: `{task}` ran outside its lane");
+                    user_tasks += usize::from(matches!(shapes[task], "rectangle" | "taskbox"));
+                }
+            }
+            // A join runs only after each of its branches has arrived, as
+            // many times as the join has run.
+            for (join, sources) in file["joins"].as_object().expect("joins") {
+                let mut done: BTreeMap<&str, usize> = BTreeMap::new();
+                for task in &ran {
+                    if task == join {
+                        joins_checked += 1;
+                        let fired = done.get(join.as_str()).copied().unwrap_or(0) + 1;
+                        for source in sources.as_array().expect("sources").iter().filter_map(Value::as_str) {
+                            let arrived = done.get(source).copied().unwrap_or(0);
+                            assert!(arrived >= fired, "{name}: join `{join}` ran before `{source}`: {ran:?}");
+                        }
+                    }
+                    *done.entry(task).or_default() += 1;
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} BPMN files valid against the XSD; {runs} SpiffWorkflow runs completed, {user_tasks} user tasks run in their lanes, {joins_checked} joins fired after all their branches",
+        compiled.len()
+    );
+}
+
+#[test]
+fn compiled_bpmn_imports_in_bpmn_moddle_and_passes_bpmnlint() {
+    let tools = node_tools();
+    let out = tempfile::tempdir().expect("temp");
+    let compiled = compile_all(out.path());
+    let output = Command::new("node")
+        .arg(root().join("tests/bpmn/check.mjs"))
+        .arg(&tools)
+        .args(compiled.iter().map(|(_, file, _)| file))
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON report");
+    assert_eq!(report.len(), compiled.len(), "every file was checked");
+    let mut warnings_by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for ((name, _, _), file) in compiled.iter().zip(&report) {
+        assert_eq!(file["warnings"], Value::Array(Vec::new()), "{name}: bpmn-moddle warned");
+        for finding in file["lint"].as_array().expect("lint") {
+            assert_ne!(finding["category"], "error", "{name}: bpmnlint error {finding}");
+            *warnings_by_rule.entry(finding["rule"].as_str().unwrap_or("?").to_owned()).or_default() += 1;
+        }
+    }
+    eprintln!(
+        "{} files: no bpmn-moddle warnings, no bpmnlint errors; bpmnlint warnings {warnings_by_rule:?}",
+        compiled.len()
+    );
+}
+
+/// The fork whose branch can skip the join: lint proves the deadlock, and
+/// the engine confirms it (nothing ready, not completed) on the outcome the
+/// witness names, and completes on the other.
+#[test]
+fn the_deadlock_fixture_gets_stuck_in_spiffworkflow_as_lint_predicts() {
+    let fixture = fixtures_dir().join("lint/deadlock_decision_skips_join.fz");
+    let lint = flowzap(&fixtures_dir()).args(["lint", "--format", "json"]).arg(&fixture).output().expect("runs");
+    assert_eq!(lint.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&lint.stdout).expect("json");
+    let deadlock = report["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == "E021").cloned())
+        .expect("lint reports the deadlock");
+    assert!(deadlock["help"].as_str().unwrap_or("").contains("chooses \"No\""), "{deadlock}");
+
+    let refused = flowzap(&fixtures_dir()).args(["compile", "--target", "bpmn"]).arg(&fixture).output().expect("runs");
+    assert_eq!(refused.status.code(), Some(1), "an unsound process is refused unless asked for");
+    assert!(refused.stdout.is_empty());
+
+    let out = tempfile::tempdir().expect("temp");
+    let file = out.path().join("deadlock.bpmn");
+    let compiled = flowzap(&fixtures_dir())
+        .args(["compile", "--target", "bpmn", "--allow-unsound", "-o"])
+        .arg(&file)
+        .arg(&fixture)
+        .output()
+        .expect("runs");
+    assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
+    assert!(String::from_utf8_lossy(&compiled.stderr).contains("E021"), "the deadlock is still reported");
+
+    let output = Command::new(python()).arg(root().join("tests/bpmn/check.py")).arg(&file).output().expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report[0]["schema"], Value::Array(Vec::new()));
+    assert_eq!(report[0]["error"], Value::Null);
+    let runs = report[0]["runs"].as_array().expect("runs");
+    let stuck: Vec<&Value> = runs.iter().filter(|run| run["result"] == "stuck").collect();
+    assert!(!stuck.is_empty(), "SpiffWorkflow completed every run: {runs:?}");
+    for run in &stuck {
+        assert_ne!(run["scenario"]["n4"], "Yes", "{run}");
+        assert!(run["waiting"].as_array().expect("waiting").iter().any(|t| t == "n7_join"), "{run}");
+    }
+    assert!(runs.iter().any(|run| run["scenario"]["n4"] == "Yes" && run["result"] == "completed"), "{runs:?}");
+}
+
+/// Text from the user lands in attributes, element text and Python string
+/// literals: all of it must come back out exactly, and the engine must still
+/// choose by it. The same input gives the same bytes.
+#[test]
+fn bpmn_escapes_user_text_and_is_deterministic() {
+    let source = r#"desk { # Help & "support" <desk>
+n1: circle label:"Ticket <new> & \"urgent\""
+n2: taskbox label:"Triage | read it & reply | tag <it>" owner:"Ann & Bo"
+n3: diamond label:"Route \"it\"?"
+n4: rectangle label:"Fix \\ patch"
+n5: rectangle label:"Ask 'why' ✓"
+n6: circle label:"Closed 🎉"
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left)
+n3.handle(top) -> n4.handle(left) [label="say \"fix\" \\ now"]
+n3.handle(bottom) -> n5.handle(left) [label="a<b & c>d"]
+n4.handle(right) -> n6.handle(top)
+n5.handle(right) -> n6.handle(bottom)
+}
+"#;
+    let out = tempfile::tempdir().expect("temp");
+    let input = out.path().join("desk.fz");
+    std::fs::write(&input, source).expect("write");
+    let compile = || {
+        let output = flowzap(out.path()).args(["compile", "--target", "bpmn", "desk.fz"]).output().expect("runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    let first = compile();
+    assert_eq!(first, compile(), "two compiles differ");
+    let xml = String::from_utf8(first).expect("UTF-8");
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let named = |id: &str| {
+        document
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .and_then(|n| n.attribute("name"))
+            .map(str::to_owned)
+    };
+    assert_eq!(named("n1").as_deref(), Some(r#"Ticket <new> & "urgent""#));
+    assert_eq!(named("n2").as_deref(), Some("Triage"));
+    assert_eq!(named("n4").as_deref(), Some(r"Fix \ patch"));
+    assert_eq!(named("n6").as_deref(), Some("Closed 🎉"));
+    assert_eq!(named("Lane_desk").as_deref(), Some(r#"Help & "support" <desk>"#));
+    let documentation = document.descendants().find(|n| n.has_tag_name("documentation")).and_then(|n| n.text());
+    assert_eq!(documentation, Some("Checklist: read it & reply; tag <it>\nOwner: Ann & Bo"));
+    let conditions: Vec<&str> =
+        document.descendants().filter(|n| n.has_tag_name("conditionExpression")).filter_map(|n| n.text()).collect();
+    assert_eq!(conditions, [r#"outcome_n3 == "say \"fix\" \\ now""#]);
+
+    // SpiffWorkflow evaluates that condition: both outcomes complete.
+    let file = out.path().join("desk.bpmn");
+    std::fs::write(&file, &xml).expect("write");
+    let output = Command::new(python()).arg(root().join("tests/bpmn/check.py")).arg(&file).output().expect("runs");
+    let report: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report[0]["schema"], Value::Array(Vec::new()));
+    assert_eq!(report[0]["error"], Value::Null);
+    let runs = report[0]["runs"].as_array().expect("runs");
+    assert!(runs.iter().all(|run| run["result"] == "completed"), "{runs:?}");
+    let took_n4 = runs.iter().any(|run| run["ran"].as_array().expect("ran").iter().any(|t| t == "n4"));
+    let took_n5 = runs.iter().any(|run| run["ran"].as_array().expect("ran").iter().any(|t| t == "n5"));
+    assert!(took_n4 && took_n5, "each outcome was taken: {runs:?}");
+}
