@@ -333,3 +333,15 @@ n5.handle(right) -> n6.handle(bottom)
     let took_n5 = runs.iter().any(|run| run["ran"].as_array().expect("ran").iter().any(|t| t == "n5"));
     assert!(took_n4 && took_n5, "each outcome was taken: {runs:?}");
 }
+
+/// One compiled file kept whole, so a change to the mapping or the layout
+/// shows up in review.
+#[test]
+fn bpmn_golden_insurance_claim() {
+    let output = flowzap(&fixtures_dir())
+        .args(["compile", "--target", "bpmn", "valid/insurance_claim.fz"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    insta::assert_snapshot!("bpmn_insurance_claim", String::from_utf8_lossy(&output.stdout));
+}
