@@ -48,6 +48,14 @@ fn lint_everything(diagram: &Diagram) {
     let (analysis, _) = flowzap::analysis::lint(diagram, &options);
     let _ = flowzap::analysis::structure_text(diagram, &analysis.roles, &analysis.structure);
     let _ = flowzap::analysis::structure_json(diagram, &analysis.structure);
+    // Whatever BPMN compiles is well-formed XML.
+    if let Ok(process) = flowzap::emit::bpmn::compile(diagram, &analysis, "fuzz") {
+        let layout = flowzap::layout::layout(diagram);
+        let xml = flowzap::emit::bpmn::to_string(&process, &flowzap::emit::bpmn::di::place(&process, &layout));
+        if let Err(error) = roxmltree::Document::parse(&xml) {
+            panic!("compiled BPMN is not well-formed: {error}\n{xml}");
+        }
+    }
 }
 
 /// Every node of the diagram appears exactly once in its structure tree.
