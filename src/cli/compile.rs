@@ -5,65 +5,81 @@ use super::io::{emit, read_text, style};
 use super::report::render_human;
 use super::{CompileArgs, Status, Target};
 use crate::analysis::Options;
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Diagnostic};
 
 pub fn run(args: &CompileArgs, color: bool) -> Status {
     let source = match read_text(&args.file, color) {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let refuse = |diagnostics: &[crate::diagnostics::Diagnostic]| {
-        eprint!("{}", render_human(&source, diagnostics, style(color)));
-        eprintln!("error: `{}` was not compiled; nothing written", source.name);
-        Status::Findings
-    };
-    let loaded = crate::load(&source.text);
+    let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
+    match compile_source(&source.text, args.target, &name, args.allow_unsound) {
+        Ok(Compiled { text, diagnostics }) => {
+            if !diagnostics.is_empty() {
+                eprint!("{}", render_human(&source, &diagnostics, style(color)));
+            }
+            write(args, &text)
+        }
+        Err(diagnostics) => {
+            eprint!("{}", render_human(&source, &diagnostics, style(color)));
+            eprintln!("error: `{}` was not compiled; nothing written", source.name);
+            Status::Findings
+        }
+    }
+}
+
+/// A compiled definition and the warnings met on the way.
+pub struct Compiled {
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Compiles FlowZap text to `target`, or refuses with every reason (the
+/// file's errors, lint errors, what the target cannot express).
+pub fn compile_source(
+    text: &str,
+    target: Target,
+    name: &str,
+    allow_unsound: bool,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let loaded = crate::load(text);
     if loaded.has_errors() {
-        return refuse(&loaded.diagnostics);
+        return Err(loaded.diagnostics);
     }
     let crate::Loaded { diagram, mut diagnostics, .. } = loaded;
     let (analysis, findings) = crate::analysis::lint(&diagram, &Options::default());
     diagnostics.extend(findings.into_iter().filter(|d| d.code.enabled_by_default()));
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
-    let unsound_accepted = |d: &crate::diagnostics::Diagnostic| {
-        args.allow_unsound && args.target == Target::Bpmn && matches!(d.code, Code::E021 | Code::E022 | Code::E023)
+    let unsound_accepted = |d: &Diagnostic| {
+        allow_unsound && target == Target::Bpmn && matches!(d.code, Code::E021 | Code::E022 | Code::E023)
     };
     if diagnostics.iter().any(|d| d.is_error() && !unsound_accepted(d)) {
-        return refuse(&diagnostics);
+        return Err(diagnostics);
     }
-    let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
-    if args.target == Target::Bpmn {
-        let process = match crate::emit::bpmn::compile(&diagram, &analysis, &name) {
+    let refused = |mut diagnostics: Vec<Diagnostic>, refusals: Vec<Diagnostic>| {
+        diagnostics.extend(refusals);
+        diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
+        diagnostics
+    };
+    let text = if target == Target::Bpmn {
+        let process = match crate::emit::bpmn::compile(&diagram, &analysis, name) {
             Ok(process) => process,
-            Err(refusals) => {
-                diagnostics.extend(refusals);
-                diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
-                return refuse(&diagnostics);
-            }
+            Err(refusals) => return Err(refused(diagnostics, refusals)),
         };
-        if !diagnostics.is_empty() {
-            eprint!("{}", render_human(&source, &diagnostics, style(color)));
-        }
         let layout = crate::layout::layout(&diagram);
         let di = crate::emit::bpmn::di::place(&process, &layout);
-        return write(args, &crate::emit::bpmn::to_string(&process, &di));
-    }
-    let program = match crate::emit::program::lower(&diagram, &analysis, &name) {
-        Ok(program) => program,
-        Err(refusals) => {
-            diagnostics.extend(refusals);
-            diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
-            return refuse(&diagnostics);
+        crate::emit::bpmn::to_string(&process, &di)
+    } else {
+        let program = match crate::emit::program::lower(&diagram, &analysis, name) {
+            Ok(program) => program,
+            Err(refusals) => return Err(refused(diagnostics, refusals)),
+        };
+        match target {
+            Target::Asl => crate::emit::asl::to_string(&program),
+            Target::WorkflowJson | Target::Bpmn => crate::emit::simworkflow::to_string(&program),
         }
     };
-    if !diagnostics.is_empty() {
-        eprint!("{}", render_human(&source, &diagnostics, style(color)));
-    }
-    let text = match args.target {
-        Target::WorkflowJson | Target::Bpmn => crate::emit::simworkflow::to_string(&program),
-        Target::Asl => crate::emit::asl::to_string(&program),
-    };
-    write(args, &text)
+    Ok(Compiled { text, diagnostics })
 }
 
 fn write(args: &CompileArgs, text: &str) -> Status {
@@ -76,7 +92,7 @@ fn write(args: &CompileArgs, text: &str) -> Status {
     }
 }
 
-fn default_name(path: &std::path::Path) -> String {
+pub fn default_name(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" {
         return "workflow".to_owned();
     }

@@ -9,7 +9,9 @@ mod io;
 mod lint;
 mod render;
 pub mod report;
+mod serve;
 mod validate;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +66,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
     Graph(GraphArgs),
+    /// Rebuild outputs whenever a file is saved; `--serve` shows a live preview
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -200,6 +204,51 @@ pub struct GraphArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum WatchTarget {
+    /// The swimlane picture (`NAME.svg`)
+    Svg,
+    /// The swimlane picture as PNG (`NAME.png`)
+    Png,
+    /// SimWorkflow JSON (`NAME.workflow.json`)
+    WorkflowJson,
+    /// Amazon States Language (`NAME.asl.json`)
+    Asl,
+    /// BPMN 2.0 XML (`NAME.bpmn`)
+    Bpmn,
+}
+
+impl WatchTarget {
+    pub fn extension(self) -> &'static str {
+        match self {
+            WatchTarget::Svg => "svg",
+            WatchTarget::Png => "png",
+            WatchTarget::WorkflowJson => "workflow.json",
+            WatchTarget::Asl => "asl.json",
+            WatchTarget::Bpmn => "bpmn",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Files to watch
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output file (one file, one target) or folder; default: beside each input
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// What to build on every save; repeat or separate with commas (default: svg)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub target: Vec<WatchTarget>,
+    /// Serve a live preview page at ADDR (default 127.0.0.1, port 7464 or any free one)
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1")]
+    pub serve: Option<String>,
+    /// Open the preview in a browser (with --serve)
+    #[arg(long, requires = "serve")]
+    pub open: bool,
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     run(cli).into()
@@ -214,5 +263,6 @@ pub fn run(cli: Cli) -> Status {
         Command::ValidateJson(args) => validate::run(&args, color),
         Command::Render(args) => render::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
+        Command::Watch(args) => watch::run(&args, color),
     }
 }

@@ -1,0 +1,350 @@
+//! `flowzap watch`: rebuild every requested output when a file is saved,
+//! keep the last good outputs when a save does not compile, and with
+//! `--serve`, a live preview page in the browser.
+//!
+//! Each file's folder is watched, not the file: editors that save through a
+//! temporary file and a rename (vim, JetBrains), or delete and re-create,
+//! replace the file's inode, and a watch on the file itself would die with it.
+//! notify's debouncer folds a burst of events into one rebuild.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+
+use super::compile::{compile_source, default_name};
+use super::io::{style, write_atomically};
+use super::report::{render_human, SourceText};
+use super::serve::{Preview, Server};
+use super::{Status, Target, WatchArgs, WatchTarget};
+
+/// How long the debouncer waits for a file's events to stop.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// After a change, how long no further change must arrive before the
+/// rebuild starts: the debouncer may split one burst of saves into several
+/// batches, and they become one rebuild.
+const QUIET: Duration = Duration::from_millis(30);
+/// A file written without pause is still rebuilt this often.
+const LONGEST_WAIT: Duration = Duration::from_millis(1000);
+
+enum Message {
+    Changed(Vec<PathBuf>),
+    WatchFailed(String),
+    Stop,
+}
+
+struct Watched {
+    path: PathBuf,
+    absolute: PathBuf,
+    name: String,
+    outputs: Vec<(WatchTarget, PathBuf)>,
+}
+
+pub fn run(args: &WatchArgs, color: bool) -> Status {
+    let targets: Vec<WatchTarget> = {
+        let mut seen = BTreeSet::new();
+        let wanted = if args.target.is_empty() { vec![WatchTarget::Svg] } else { args.target.clone() };
+        wanted.into_iter().filter(|target| seen.insert(*target)).collect()
+    };
+    let files = match plan(args, &targets) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    };
+
+    let (sender, messages) = mpsc::channel();
+    let stop = sender.clone();
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = stop.send(Message::Stop);
+    }) {
+        eprintln!("error: cannot handle Ctrl-C: {error}");
+        return Status::Trouble;
+    }
+    let changes = sender.clone();
+    let mut debouncer = match new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let message = match result {
+            // Reading a file is an event too (inotify reports opens): the
+            // rebuild's own read must not trigger the next rebuild.
+            Ok(events) => Message::Changed(
+                events
+                    .into_iter()
+                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            ),
+            Err(errors) => Message::WatchFailed(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        };
+        let _ = changes.send(message);
+    }) {
+        Ok(debouncer) => debouncer,
+        Err(error) => {
+            eprintln!("error: cannot watch files: {error}");
+            return Status::Trouble;
+        }
+    };
+    let folders: BTreeSet<PathBuf> =
+        files.iter().filter_map(|file| file.absolute.parent().map(Path::to_path_buf)).collect();
+    for folder in &folders {
+        if let Err(error) = debouncer.watch(folder, RecursiveMode::NonRecursive) {
+            eprintln!("error: cannot watch `{}`: {error}", folder.display());
+            return Status::Trouble;
+        }
+    }
+
+    let preview = Preview::new(files.iter().map(|file| file.name.clone()).collect());
+    let server = match &args.serve {
+        Some(address) => match Server::start(address, preview.clone()) {
+            Ok(server) => {
+                println!("serving the live preview at {}", server.url());
+                if args.open {
+                    open_browser(&server.url());
+                }
+                Some(server)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Status::Trouble;
+            }
+        },
+        None => None,
+    };
+
+    for (index, file) in files.iter().enumerate() {
+        let outputs: Vec<String> = file.outputs.iter().map(|(_, path)| path.display().to_string()).collect();
+        println!("watching {} → {}", file.name, outputs.join(", "));
+        rebuild(index, file, color, server.is_some().then_some(&preview));
+    }
+    println!("press Ctrl-C to stop");
+
+    let status = loop {
+        match messages.recv() {
+            Ok(Message::Changed(paths)) => {
+                let watched = |path: &PathBuf| files.iter().any(|file| &file.absolute == path);
+                let mut changed: BTreeSet<PathBuf> = paths.into_iter().filter(|path| watched(path)).collect();
+                if changed.is_empty() {
+                    continue;
+                }
+                // Fold whatever follows closely into this rebuild.
+                let first = Instant::now();
+                let mut stopping = false;
+                while first.elapsed() < LONGEST_WAIT {
+                    match messages.recv_timeout(QUIET) {
+                        Ok(Message::Changed(more)) => changed.extend(more.into_iter().filter(|path| watched(path))),
+                        Ok(Message::WatchFailed(error)) => eprintln!("warning: file watching: {error}"),
+                        Ok(Message::Stop) => {
+                            stopping = true;
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                if stopping {
+                    break Status::Ok;
+                }
+                for (index, file) in files.iter().enumerate() {
+                    if changed.contains(&file.absolute) {
+                        rebuild(index, file, color, server.is_some().then_some(&preview));
+                    }
+                }
+            }
+            Ok(Message::WatchFailed(error)) => eprintln!("warning: file watching: {error}"),
+            Ok(Message::Stop) | Err(_) => break Status::Ok,
+        }
+    };
+    drop(debouncer);
+    if let Some(server) = server {
+        server.stop();
+    }
+    println!("stopped");
+    status
+}
+
+/// Where each file's outputs go: with one file and one target `-o` is the
+/// output file; otherwise it is a folder; without it, outputs sit beside
+/// their input.
+fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, String> {
+    let single = args.files.len() == 1 && targets.len() == 1;
+    if let Some(output) = &args.output {
+        if !single {
+            std::fs::create_dir_all(output)
+                .map_err(|error| format!("cannot create the output folder `{}`: {error}", output.display()))?;
+        }
+    }
+    let mut files = Vec::new();
+    let mut seen = BTreeSet::new();
+    for path in &args.files {
+        if path.as_os_str() == "-" {
+            return Err("watch needs files; standard input cannot change".to_owned());
+        }
+        let absolute = std::path::absolute(path).map_err(|error| format!("`{}`: {error}", path.display()))?;
+        if absolute.file_name().is_none() {
+            return Err(format!("`{}` is not a file", path.display()));
+        }
+        if absolute.parent().is_none_or(|folder| !folder.is_dir()) {
+            return Err(format!("the folder of `{}` does not exist", path.display()));
+        }
+        if !seen.insert(absolute.clone()) {
+            continue;
+        }
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "diagram".to_owned());
+        let outputs = targets
+            .iter()
+            .map(|&target| {
+                let file_name = format!("{stem}.{}", target.extension());
+                let out = match &args.output {
+                    Some(output) if single => output.clone(),
+                    Some(folder) => folder.join(file_name),
+                    None => path.with_file_name(file_name),
+                };
+                (target, out)
+            })
+            .collect::<Vec<_>>();
+        for (_, out) in &outputs {
+            if std::path::absolute(out).is_ok_and(|out| out == absolute) {
+                return Err(format!("`{}` would overwrite its own input", out.display()));
+            }
+        }
+        files.push(Watched { name: path.display().to_string(), path: path.clone(), absolute, outputs });
+    }
+    Ok(files)
+}
+
+/// Rebuilds every output of one file. An output is written only when it
+/// built; otherwise the last good one stays, and the reasons are printed.
+fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>) {
+    let started = Instant::now();
+    let text = match std::fs::read(&file.path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                let message = format!("{} is not valid UTF-8; kept the last good outputs", file.name);
+                eprintln!("✗ {message}");
+                if let Some(preview) = preview {
+                    preview.failed(index, message);
+                }
+                return;
+            }
+        },
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            println!("… {} is gone; waiting for it to come back (outputs kept)", file.name);
+            return;
+        }
+        Err(error) => {
+            eprintln!("✗ cannot read {}: {error}; kept the last good outputs", file.name);
+            return;
+        }
+    };
+    let source = SourceText::new(file.name.clone(), text);
+    let loaded = crate::load(&source.text);
+    // Why outputs were kept: diagnostics, or a sentence (a write failed).
+    let mut reasons: Vec<Reason> = Vec::new();
+    let mut written = Vec::new();
+    let mut kept = Vec::new();
+    let mut svg = None;
+    if loaded.has_errors() {
+        reasons.push(Reason::Diagnostics(loaded.diagnostics.clone()));
+        kept.extend(file.outputs.iter().map(|(_, path)| path.display().to_string()));
+    } else {
+        let needs_svg =
+            preview.is_some() || file.outputs.iter().any(|(t, _)| matches!(t, WatchTarget::Svg | WatchTarget::Png));
+        svg = needs_svg.then(|| {
+            let layout = crate::layout::layout(&loaded.diagram);
+            crate::render::svg::render(&loaded.diagram, &layout, crate::render::svg::Theme::Light)
+        });
+        let name = default_name(&file.path);
+        for (target, path) in &file.outputs {
+            let built: Result<Vec<u8>, Reason> = match target {
+                WatchTarget::Svg => Ok(svg.clone().unwrap_or_default().into_bytes()),
+                WatchTarget::Png => {
+                    crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0).map_err(Reason::Sentence)
+                }
+                WatchTarget::WorkflowJson | WatchTarget::Asl | WatchTarget::Bpmn => {
+                    let target = match target {
+                        WatchTarget::Asl => Target::Asl,
+                        WatchTarget::Bpmn => Target::Bpmn,
+                        _ => Target::WorkflowJson,
+                    };
+                    compile_source(&source.text, target, &name, false).map(|c| c.text.into_bytes()).map_err(
+                        |diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect()),
+                    )
+                }
+            };
+            let result = built.and_then(|bytes| {
+                write_atomically(path, &bytes)
+                    .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", path.display())))
+            });
+            match result {
+                Ok(()) => written.push(path.display().to_string()),
+                Err(reason) => {
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                    kept.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    if !written.is_empty() {
+        println!("✓ rebuilt {} → {} in {elapsed:.0} ms", file.name, written.join(", "));
+    }
+    if !reasons.is_empty() {
+        eprint!("{}", describe(&source, &reasons, color));
+        eprintln!("✗ {} does not build; kept the last good {}", file.name, kept.join(", "));
+    }
+    if let Some(preview) = preview {
+        if let Some(svg) = svg {
+            preview.updated(index, svg);
+        }
+        if !reasons.is_empty() {
+            preview.failed(index, describe(&source, &reasons, false));
+        }
+    }
+}
+
+#[derive(PartialEq)]
+enum Reason {
+    Diagnostics(Vec<crate::diagnostics::Diagnostic>),
+    Sentence(String),
+}
+
+fn describe(source: &SourceText, reasons: &[Reason], color: bool) -> String {
+    let mut text = String::new();
+    for reason in reasons {
+        match reason {
+            Reason::Diagnostics(diagnostics) => text.push_str(&render_human(source, diagnostics, style(color))),
+            Reason::Sentence(sentence) => {
+                text.push_str("error: ");
+                text.push_str(sentence);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+fn open_browser(url: &str) {
+    let command = std::env::var("BROWSER").ok().filter(|b| !b.is_empty()).unwrap_or_else(|| {
+        if cfg!(target_os = "macos") {
+            "open".to_owned()
+        } else if cfg!(windows) {
+            "explorer".to_owned()
+        } else {
+            "xdg-open".to_owned()
+        }
+    });
+    if let Err(error) = std::process::Command::new(&command)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("warning: cannot open a browser with `{command}`: {error}; open {url} yourself");
+    }
+}
