@@ -1,0 +1,295 @@
+//! `flowzap watch` driven as an editor would drive it: saves in place,
+//! through a temporary file and a rename, invalid saves, deletion and
+//! re-creation, moving away and back, a burst of saves; and the live preview
+//! server's event stream and its 404s.
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn diagram(label: &str) -> String {
+    format!(
+        "desk {{ # Help desk\nn1: circle label:\"Ticket in\"\nn2: rectangle label:\"{label}\"\nn3: circle label:\"Closed\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}}\n"
+    )
+}
+
+/// A running `flowzap watch`, its output lines read as they come.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(dir: &Path, args: &[&str]) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flowzap"))
+            .arg("watch")
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("flowzap watch starts");
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if sender.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Watch { child, lines, seen: Vec::new() }
+    }
+
+    /// Reads lines until one contains `text`; returns every line read.
+    fn wait_for(&mut self, text: &str) -> Vec<String> {
+        let deadline = Instant::now() + WAIT;
+        let mut read = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    read.push(line.clone());
+                    if line.contains(text) {
+                        return read;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no line with `{text}` within {WAIT:?}; output so far:\n{}", self.seen.join("\n"));
+    }
+
+    /// Lines that arrive within `time`.
+    fn drain(&mut self, time: Duration) -> Vec<String> {
+        let deadline = Instant::now() + time;
+        let mut read = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    read.push(line);
+                }
+                Err(_) => break,
+            }
+        }
+        read
+    }
+
+    fn interrupt(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+        assert!(sent.success());
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                let rest = self.drain(Duration::from_millis(200));
+                return (status, rest);
+            }
+            assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+fn save_through_rename(path: &Path, text: &str) {
+    let temporary = path.with_extension("fz.swp");
+    std::fs::write(&temporary, text).expect("write temp");
+    std::fs::rename(&temporary, path).expect("rename");
+}
+
+#[test]
+fn watch_follows_every_way_an_editor_saves() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path().join("desk.fz");
+    std::fs::write(&input, diagram("Alpha")).expect("write");
+    let svg = dir.path().join("desk.svg");
+    let bpmn = dir.path().join("desk.bpmn");
+    let json = dir.path().join("desk.workflow.json");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--target", "svg,bpmn", "--target", "workflow-json"]);
+    watch.wait_for("press Ctrl-C to stop");
+    assert!(watch.seen.iter().any(|l| l.contains("✓ rebuilt desk.fz")), "{:?}", watch.seen);
+    let contains = |label: &str| {
+        for output in [&svg, &bpmn, &json] {
+            assert!(read(output).contains(label), "{} lacks {label}", output.display());
+        }
+    };
+    contains("Alpha");
+
+    // Write in place.
+    std::fs::write(&input, diagram("Beta")).expect("write");
+    watch.wait_for("✓ rebuilt desk.fz");
+    contains("Beta");
+
+    // Through a temporary file and a rename (vim, JetBrains).
+    save_through_rename(&input, &diagram("Gamma"));
+    watch.wait_for("✓ rebuilt desk.fz");
+    contains("Gamma");
+
+    // An invalid save: diagnostics printed, outputs untouched.
+    let before: Vec<Vec<u8>> = [&svg, &bpmn, &json].iter().map(|p| std::fs::read(p).expect("read")).collect();
+    std::fs::write(&input, diagram("Delta").replace("n2: rectangle", "n2: rectangel")).expect("write");
+    let lines = watch.wait_for("does not build");
+    assert!(lines.iter().any(|l| l.contains("E0")), "no diagnostic code printed: {lines:?}");
+    assert!(lines.iter().any(|l| l.contains("rectangle")), "no did-you-mean printed: {lines:?}");
+    let after: Vec<Vec<u8>> = [&svg, &bpmn, &json].iter().map(|p| std::fs::read(p).expect("read")).collect();
+    assert_eq!(before, after, "an invalid save changed the outputs");
+
+    // Fixed again.
+    std::fs::write(&input, diagram("Delta")).expect("write");
+    watch.wait_for("✓ rebuilt desk.fz");
+    contains("Delta");
+
+    // Deleted, then created again.
+    std::fs::remove_file(&input).expect("delete");
+    watch.wait_for("is gone");
+    contains("Delta");
+    std::fs::write(&input, diagram("Epsilon")).expect("write");
+    watch.wait_for("✓ rebuilt desk.fz");
+    contains("Epsilon");
+
+    // Moved away and back.
+    let away = dir.path().join("elsewhere.txt");
+    std::fs::rename(&input, &away).expect("move away");
+    watch.wait_for("is gone");
+    std::fs::write(&away, diagram("Zeta")).expect("edit while away");
+    std::fs::rename(&away, &input).expect("move back");
+    watch.wait_for("✓ rebuilt desk.fz");
+    contains("Zeta");
+
+    // A burst of 50 saves: one rebuild, or a few.
+    let settled = watch.drain(Duration::from_millis(300));
+    assert!(settled.iter().all(|l| !l.contains("rebuilt")), "{settled:?}");
+    for i in 1..=50 {
+        std::fs::write(&input, diagram(&format!("Burst {i}"))).expect("write");
+    }
+    let mut lines = watch.wait_for("✓ rebuilt desk.fz");
+    while !read(&svg).contains("Burst 50") {
+        lines.extend(watch.wait_for("✓ rebuilt desk.fz"));
+    }
+    lines.extend(watch.drain(Duration::from_millis(500)));
+    let rebuilds = lines.iter().filter(|l| l.contains("✓ rebuilt")).count();
+    assert!((1..=3).contains(&rebuilds), "{rebuilds} rebuilds for a burst of 50 saves: {lines:?}");
+    contains("Burst 50");
+    eprintln!("a burst of 50 saves gave {rebuilds} rebuild(s)");
+
+    let (status, rest) = watch.interrupt();
+    assert!(status.success(), "{status:?}");
+    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| ![&input, &svg, &bpmn, &json].contains(&p))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+/// One HTTP/1.1 GET; the status code and the body.
+fn get(address: &str, path: &str, method: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// Reads server-sent events until one satisfies `wanted`.
+fn next_event(events: &mut BufReader<TcpStream>, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + WAIT;
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        match events.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    let event: serde_json::Value = serde_json::from_str(data.trim()).expect("JSON event");
+                    if wanted(&event) {
+                        return event;
+                    }
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!("no such event within {WAIT:?}");
+}
+
+#[test]
+fn the_preview_server_pushes_a_reload_after_a_save_and_serves_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path().join("desk.fz");
+    std::fs::write(&input, diagram("Alpha")).expect("write");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--serve", "127.0.0.1:0"]);
+    let lines = watch.wait_for("serving the live preview at http://");
+    let url = lines.last().and_then(|l| l.split("http://").nth(1)).expect("url").trim_end_matches('/').to_owned();
+    watch.wait_for("press Ctrl-C to stop");
+
+    let (status, page) = get(&url, "/", "GET");
+    assert_eq!(status, 200);
+    assert!(page.contains("EventSource"), "{page}");
+    let (status, svg) = get(&url, "/svg/0", "GET");
+    assert_eq!(status, 200);
+    assert!(svg.contains("Alpha"));
+    for path in ["/desk.fz", "/desk.svg", "/../desk.fz", "/svg/1", "/svg/../desk.fz", "/svg/", "/etc/passwd", "/events/x", "/%2e%2e/desk.fz", "/?"] {
+        let (status, body) = get(&url, path, "GET");
+        if path == "/?" {
+            assert_eq!(status, 200, "the page with an empty query");
+            continue;
+        }
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("Alpha") && !body.contains("desk {"), "{path} leaked: {body}");
+    }
+    assert_eq!(get(&url, "/", "POST").0, 404);
+
+    let mut stream = TcpStream::connect(&url).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(stream, "GET /events HTTP/1.1\r\nHost: {url}\r\n\r\n").expect("send");
+    let mut events = BufReader::new(stream);
+    let first = next_event(&mut events, |_| true);
+    assert_eq!(first["problems"], serde_json::Value::Null);
+    let version = first["version"].as_u64().expect("version");
+
+    let saved = Instant::now();
+    std::fs::write(&input, diagram("Beta")).expect("write");
+    let event = next_event(&mut events, |e| e["version"].as_u64() > Some(version));
+    eprintln!("reload event {} ms after the save", saved.elapsed().as_millis());
+    assert_eq!(event["problems"], serde_json::Value::Null, "{event}");
+    assert!(get(&url, "/svg/0", "GET").1.contains("Beta"));
+
+    std::fs::write(&input, diagram("Gamma").replace("n2: rectangle", "n2: rectangel")).expect("write");
+    let event = next_event(&mut events, |e| !e["problems"].is_null());
+    assert!(event["problems"].as_str().is_some_and(|p| p.contains("rectangel")), "{event}");
+    assert!(get(&url, "/svg/0", "GET").1.contains("Beta"), "the last good picture stays");
+
+    let (status, _) = watch.interrupt();
+    assert!(status.success());
+}
