@@ -120,3 +120,60 @@ fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
         assert_eq!(seen["connections"].as_u64(), Some(*edges as u64), "{seen}");
     }
 }
+
+/// The live preview of `flowzap watch --serve` in headless Chromium: after a
+/// save the page draws the new diagram by itself; an invalid save shows the
+/// diagnostics over the last good picture; the fix clears them.
+#[cfg(unix)]
+#[test]
+fn the_watch_preview_page_follows_saves_in_headless_chromium() {
+    use std::io::{BufRead, BufReader};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join(".tools/node");
+    assert!(
+        tools.join("node_modules/playwright-core/package.json").exists(),
+        "npm package `playwright-core` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+    );
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path().join("desk.fz");
+    std::fs::write(
+        &input,
+        "desk { # Help desk\nn1: circle label:\"Ticket in\"\nn2: rectangle label:\"Alpha\"\nn3: circle label:\"Closed\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}\n",
+    )
+    .expect("write");
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_flowzap"))
+        .args(["watch", "desk.fz", "--serve", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watch starts");
+    let stdout = watch.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.split_once("at http://").map(|(_, rest)| format!("http://{rest}")))
+        .expect("the preview's address");
+    std::thread::spawn(move || for _ in lines {});
+    let shots = root.join("target/screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let output = Command::new("node")
+        .arg(root.join("tests/browser/watch.mjs"))
+        .arg(&tools)
+        .arg(&shots)
+        .arg(&url)
+        .arg(&input)
+        .output()
+        .expect("node runs");
+    let _ = watch.kill();
+    let _ = watch.wait();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    let seen: Value = serde_json::from_str(report.trim()).expect("JSON");
+    assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
+    for step in ["first", "afterSave", "overlay", "lastGoodKept", "fixed", "overlayGone"] {
+        assert_eq!(seen["steps"][step], true, "step `{step}` failed: {seen}");
+    }
+    eprintln!("the page showed the saved diagram {} ms after the save", seen["steps"]["saveToPictureMs"]);
+}

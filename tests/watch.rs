@@ -259,7 +259,18 @@ fn the_preview_server_pushes_a_reload_after_a_save_and_serves_nothing_else() {
     let (status, svg) = get(&url, "/svg/0", "GET");
     assert_eq!(status, 200);
     assert!(svg.contains("Alpha"));
-    for path in ["/desk.fz", "/desk.svg", "/../desk.fz", "/svg/1", "/svg/../desk.fz", "/svg/", "/etc/passwd", "/events/x", "/%2e%2e/desk.fz", "/?"] {
+    for path in [
+        "/desk.fz",
+        "/desk.svg",
+        "/../desk.fz",
+        "/svg/1",
+        "/svg/../desk.fz",
+        "/svg/",
+        "/etc/passwd",
+        "/events/x",
+        "/%2e%2e/desk.fz",
+        "/?",
+    ] {
         let (status, body) = get(&url, path, "GET");
         if path == "/?" {
             assert_eq!(status, 200, "the page with an empty query");

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use io::write_atomically;
+/// How long `flowzap watch` waits for a burst of saves to end, in ms.
+pub const WATCH_DEBOUNCE_MS: u128 = watch::DEBOUNCE_TOTAL_MS;
 
 /// Exit status: 0 clean, 1 findings that fail the run, 2 usage or I/O problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

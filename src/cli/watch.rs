@@ -27,6 +27,8 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// rebuild starts: the debouncer may split one burst of saves into several
 /// batches, and they become one rebuild.
 const QUIET: Duration = Duration::from_millis(30);
+/// The whole wait between the last event of a save and its rebuild.
+pub const DEBOUNCE_TOTAL_MS: u128 = DEBOUNCE.as_millis() + QUIET.as_millis();
 /// A file written without pause is still rebuilt this often.
 const LONGEST_WAIT: Duration = Duration::from_millis(1000);
 
