@@ -304,3 +304,53 @@ fn the_preview_server_pushes_a_reload_after_a_save_and_serves_nothing_else() {
     let (status, _) = watch.interrupt();
     assert!(status.success());
 }
+
+#[test]
+fn open_hands_the_preview_address_to_the_browser() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    let opened = dir.path().join("opened.txt");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(&browser, format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display())).expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowzap"))
+        .args(["watch", "desk.fz", "--serve", "127.0.0.1:0", "--open"])
+        .current_dir(dir.path())
+        .env("BROWSER", &browser)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let url = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.split_once("at ").map(|(_, url)| url.to_owned()))
+        .expect("address printed");
+    let deadline = Instant::now() + WAIT;
+    while !opened.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(read(&opened).trim(), url);
+}
+
+#[test]
+fn serve_takes_a_free_port_when_the_default_is_busy_and_stdin_is_refused() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    // Hold the default port, if nothing else does.
+    let _busy = std::net::TcpListener::bind("127.0.0.1:7464");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--serve"]);
+    let lines = watch.wait_for("serving the live preview at http://127.0.0.1:");
+    let url = lines.last().and_then(|l| l.split("http://").nth(1)).expect("url").trim_end_matches('/').to_owned();
+    assert!(!url.ends_with(":7464"), "{url}");
+    assert_eq!(get(&url, "/", "GET").0, 200);
+    drop(watch);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_flowzap")).args(["watch", "-"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("standard input"));
+}
