@@ -61,22 +61,26 @@ pub fn compile_source(
         diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
         diagnostics
     };
-    let text = if target == Target::Bpmn {
-        let process = match crate::emit::bpmn::compile(&diagram, &analysis, name) {
-            Ok(process) => process,
-            Err(refusals) => return Err(refused(diagnostics, refusals)),
-        };
-        let layout = crate::layout::layout(&diagram);
-        let di = crate::emit::bpmn::di::place(&process, &layout);
-        crate::emit::bpmn::to_string(&process, &di)
-    } else {
-        let program = match crate::emit::program::lower(&diagram, &analysis, name) {
-            Ok(program) => program,
-            Err(refusals) => return Err(refused(diagnostics, refusals)),
-        };
-        match target {
-            Target::Asl => crate::emit::asl::to_string(&program),
-            Target::WorkflowJson | Target::Bpmn => crate::emit::simworkflow::to_string(&program),
+    let text = match target {
+        Target::Bpmn => {
+            let process = match crate::emit::bpmn::compile(&diagram, &analysis, name) {
+                Ok(process) => process,
+                Err(refusals) => return Err(refused(diagnostics, refusals)),
+            };
+            let layout = crate::layout::layout(&diagram);
+            let di = crate::emit::bpmn::di::place(&process, &layout);
+            crate::emit::bpmn::to_string(&process, &di)
+        }
+        Target::WorkflowJson | Target::Asl => {
+            let program = match crate::emit::program::lower(&diagram, &analysis, name) {
+                Ok(program) => program,
+                Err(refusals) => return Err(refused(diagnostics, refusals)),
+            };
+            if target == Target::Asl {
+                crate::emit::asl::to_string(&program)
+            } else {
+                crate::emit::simworkflow::to_string(&program)
+            }
         }
     };
     Ok(Compiled { text, diagnostics })

@@ -230,6 +230,16 @@ impl WatchTarget {
             WatchTarget::Bpmn => "bpmn",
         }
     }
+
+    /// The `compile` target this output is, if it is compiled rather than drawn.
+    pub fn compile_target(self) -> Option<Target> {
+        match self {
+            WatchTarget::Svg | WatchTarget::Png => None,
+            WatchTarget::WorkflowJson => Some(Target::WorkflowJson),
+            WatchTarget::Asl => Some(Target::Asl),
+            WatchTarget::Bpmn => Some(Target::Bpmn),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -161,13 +161,12 @@ fn answer(request: tiny_http::Request, preview: &Preview) {
     let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok();
     let respond = |request: tiny_http::Request, status: u16, content_type: &str, body: String| {
         let mut response = tiny_http::Response::from_string(body).with_status_code(status);
-        for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store")] {
+        for (name, value) in
+            [("Content-Type", content_type), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+        {
             if let Some(header) = header(name, value) {
                 response.add_header(header);
             }
-        }
-        if let Some(header) = header("X-Content-Type-Options", "nosniff") {
-            response.add_header(header);
         }
         let _ = request.respond(response);
     };

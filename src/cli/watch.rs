@@ -19,7 +19,7 @@ use super::compile::{compile_source, default_name};
 use super::io::{style, write_atomically};
 use super::report::{render_human, SourceText};
 use super::serve::{Preview, Server};
-use super::{Status, Target, WatchArgs, WatchTarget};
+use super::{Status, WatchArgs, WatchTarget};
 
 /// How long the debouncer waits for a file's events to stop.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -260,21 +260,14 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
         });
         let name = default_name(&file.path);
         for (target, path) in &file.outputs {
-            let built: Result<Vec<u8>, Reason> = match target {
-                WatchTarget::Svg => Ok(svg.clone().unwrap_or_default().into_bytes()),
-                WatchTarget::Png => {
-                    crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0).map_err(Reason::Sentence)
-                }
-                WatchTarget::WorkflowJson | WatchTarget::Asl | WatchTarget::Bpmn => {
-                    let target = match target {
-                        WatchTarget::Asl => Target::Asl,
-                        WatchTarget::Bpmn => Target::Bpmn,
-                        _ => Target::WorkflowJson,
-                    };
-                    compile_source(&source.text, target, &name, false).map(|c| c.text.into_bytes()).map_err(
-                        |diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect()),
-                    )
-                }
+            let built: Result<Vec<u8>, Reason> = if let Some(compiled) = target.compile_target() {
+                compile_source(&source.text, compiled, &name, false).map(|c| c.text.into_bytes()).map_err(
+                    |diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect()),
+                )
+            } else if *target == WatchTarget::Png {
+                crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0).map_err(Reason::Sentence)
+            } else {
+                Ok(svg.clone().unwrap_or_default().into_bytes())
             };
             let result = built.and_then(|bytes| {
                 write_atomically(path, &bytes)

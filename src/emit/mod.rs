@@ -1,5 +1,5 @@
-//! Writing a diagram out: graph JSON, canonical FlowZap text, and the
-//! compiled workflow targets (one program, two serialisations).
+//! Writing a diagram out: graph JSON, canonical FlowZap text, the compiled
+//! workflow targets (one program, two serialisations) and BPMN.
 
 pub mod asl;
 pub mod bpmn;
@@ -9,3 +9,29 @@ mod json_positions;
 pub mod program;
 pub mod simworkflow;
 pub mod validate_json;
+
+use crate::model::{Node, Shape};
+
+/// What a compiled task says about its node beyond the name, one line each:
+/// a taskbox's checklist items, then the `owner`, `system` and
+/// `description` attributes. Every target writes this same text.
+pub fn node_description(node: &Node) -> Option<String> {
+    let mut lines = Vec::new();
+    if node.shape == Shape::Taskbox {
+        let items: Vec<&str> =
+            node.display_label().split('|').skip(1).map(str::trim).filter(|i| !i.is_empty()).collect();
+        if !items.is_empty() {
+            lines.push(format!("Checklist: {}", items.join("; ")));
+        }
+    }
+    if let Some(owner) = node.attribute("owner") {
+        lines.push(format!("Owner: {owner}"));
+    }
+    if let Some(system) = node.attribute("system") {
+        lines.push(format!("System: {system}"));
+    }
+    if let Some(description) = node.attribute("description") {
+        lines.push(description.to_owned());
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}

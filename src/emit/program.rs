@@ -200,24 +200,30 @@ fn unstructured_refusals(diagram: &Diagram, analysis: &Analysis) -> Vec<Diagnost
 }
 
 fn several_starts(diagram: &Diagram, analysis: &Analysis) -> Option<Diagnostic> {
-    let sources = &analysis.flow.sources;
-    if sources.len() < 2 {
-        return None;
-    }
+    (analysis.flow.sources.len() > 1).then(|| {
+        several_starts_diagnostic(
+            diagram,
+            &analysis.flow.sources,
+            "cannot compile",
+            "a workflow definition has one startTask: keep one start event and connect the others after it",
+        )
+    })
+}
+
+/// E025 for a diagram that starts at every node of `sources` (two or more),
+/// labelling each of them.
+pub fn several_starts_diagnostic(diagram: &Diagram, sources: &[NodeIndex], what: &str, help: &str) -> Diagnostic {
     let ids: Vec<String> = sources.iter().map(|&n| format!("`{}`", diagram.node(n).id)).collect();
     let mut diagnostic = Diagnostic::new(
         Code::E025,
-        format!("cannot compile: the diagram starts at {} places ({})", sources.len(), ids.join(", ")),
+        format!("{what}: the diagram starts at {} places ({})", sources.len(), ids.join(", ")),
         diagram.node(sources[0]).id_span,
         "one start",
     );
     for &other in &sources[1..] {
         diagnostic = diagnostic.with_label(diagram.node(other).id_span, "another start");
     }
-    Some(
-        diagnostic
-            .with_help("a workflow definition has one startTask: keep one start event and connect the others after it"),
-    )
+    diagnostic.with_help(help)
 }
 
 fn refuse(span: crate::syntax::Span, message: String, label: &str, help: &str) -> Refusal {
@@ -285,31 +291,14 @@ impl Lowering<'_> {
     /// enters the node there.
     fn node_state(&mut self, node: NodeIndex, kind: StateKind) -> Cont {
         let name = self.names[&node].clone();
-        let state = State { name: name.clone(), node: Some(node), description: self.description(node), kind };
+        let state = State {
+            name: name.clone(),
+            node: Some(node),
+            description: super::node_description(self.diagram.node(node)),
+            kind,
+        };
         self.push((node.index(), 1), state);
         Cont::To(name)
-    }
-
-    fn description(&self, node: NodeIndex) -> Option<String> {
-        let data = self.diagram.node(node);
-        let mut lines = Vec::new();
-        if data.shape == Shape::Taskbox {
-            let items: Vec<&str> =
-                data.display_label().split('|').skip(1).map(str::trim).filter(|i| !i.is_empty()).collect();
-            if !items.is_empty() {
-                lines.push(format!("Checklist: {}", items.join("; ")));
-            }
-        }
-        if let Some(owner) = data.attribute("owner") {
-            lines.push(format!("Owner: {owner}"));
-        }
-        if let Some(system) = data.attribute("system") {
-            lines.push(format!("System: {system}"));
-        }
-        if let Some(description) = data.attribute("description") {
-            lines.push(description.to_owned());
-        }
-        (!lines.is_empty()).then(|| lines.join("\n"))
     }
 
     fn region(&mut self, region: &Region, next: Cont) -> Result<Cont, Refusal> {

@@ -168,21 +168,12 @@ fn start_refusal(diagram: &Diagram, analysis: &Analysis) -> Option<Diagnostic> {
                     .with_help("add `nX: circle label:\"Start\"` with an edge to the first step"),
             )
         }
-        _ => {
-            let ids: Vec<String> = sources.iter().map(|&n| format!("`{}`", diagram.node(n).id)).collect();
-            let mut diagnostic = Diagnostic::new(
-                Code::E025,
-                format!("cannot compile to BPMN: the diagram starts at {} places ({})", sources.len(), ids.join(", ")),
-                diagram.node(sources[0]).id_span,
-                "one start",
-            );
-            for &other in &sources[1..] {
-                diagnostic = diagnostic.with_label(diagram.node(other).id_span, "another start");
-            }
-            Some(diagnostic.with_help(
-                "a process has one blank start event (an engine cannot tell which of several to trigger): keep one start and connect the others after it",
-            ))
-        }
+        _ => Some(crate::emit::program::several_starts_diagnostic(
+            diagram,
+            sources,
+            "cannot compile to BPMN",
+            "a process has one blank start event (an engine cannot tell which of several to trigger): keep one start and connect the others after it",
+        )),
     }
 }
 
@@ -432,31 +423,12 @@ impl Builder<'_> {
     }
 }
 
-/// The element name and documentation of a node: a taskbox's title names
-/// it and its checklist items, owner, system and description document it.
+/// The element name and documentation of a node: a taskbox is named by its
+/// title; the rest is the description every target writes.
 fn names(node: &crate::model::Node) -> (String, Option<String>) {
     let label = node.display_label();
-    let mut lines = Vec::new();
-    let name = if node.shape == Shape::Taskbox {
-        let mut parts = label.split('|').map(str::trim);
-        let title = parts.next().unwrap_or_default().to_owned();
-        let items: Vec<&str> = parts.filter(|item| !item.is_empty()).collect();
-        if !items.is_empty() {
-            lines.push(format!("Checklist: {}", items.join("; ")));
-        }
-        title
-    } else {
-        label.to_owned()
-    };
-    for (key, title) in [("owner", "Owner"), ("system", "System")] {
-        if let Some(value) = node.attribute(key) {
-            lines.push(format!("{title}: {value}"));
-        }
-    }
-    if let Some(description) = node.attribute("description") {
-        lines.push(description.to_owned());
-    }
-    (name, (!lines.is_empty()).then(|| lines.join("\n")))
+    let name = if node.shape == Shape::Taskbox { label.split('|').next().unwrap_or_default().trim() } else { label };
+    (name.to_owned(), crate::emit::node_description(node))
 }
 
 /// A Python string literal. JSON's string syntax is a subset of Python's.
