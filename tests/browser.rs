@@ -13,23 +13,41 @@ use std::process::Command;
 use common::{fixtures_dir, flowzap};
 use serde_json::Value;
 
-#[test]
-fn rendered_fixtures_load_in_headless_chromium() {
+/// Runs `tests/browser/SCRIPT` with node on the test tools, a screenshot
+/// folder (target/screenshots) and `args`, after checking that the npm
+/// `packages` and Chromium are there; returns its JSON lines. A missing
+/// tool fails the test.
+fn run_in_chromium(script: &str, packages: &[&str], args: &[&std::ffi::OsStr]) -> Vec<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tools = root.join(".tools/node");
-    assert!(
-        tools.join("node_modules/playwright-core/package.json").exists(),
-        "npm package `playwright-core` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
-    );
+    for package in packages {
+        assert!(
+            tools.join("node_modules").join(package).join("package.json").exists(),
+            "npm package `{package}` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
+        );
+    }
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     assert!(
         Path::new(&chromium).exists(),
         "no Chromium at {chromium}: run `bash tests/run-all.sh`, which installs Debian's chromium"
     );
-
-    let out = tempfile::tempdir().expect("temp");
     let shots = root.join("target/screenshots");
     std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let output = Command::new("node")
+        .arg(root.join("tests/browser").join(script))
+        .arg(&tools)
+        .arg(&shots)
+        .args(args)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    report.lines().map(|line| serde_json::from_str(line).expect("JSON line")).collect()
+}
+
+#[test]
+fn rendered_fixtures_load_in_headless_chromium() {
+    let out = tempfile::tempdir().expect("temp");
     let mut expected = Vec::new();
     for name in ["insurance_claim", "loop_retry", "parallel_fanout"] {
         let fixture = fixtures_dir().join("valid").join(format!("{name}.fz"));
@@ -38,16 +56,8 @@ fn rendered_fixtures_load_in_headless_chromium() {
         let diagram = flowzap::load(&std::fs::read_to_string(&fixture).expect("fixture")).diagram;
         expected.push((svg, diagram.nodes.len(), diagram.edges.len()));
     }
-    let output = Command::new("node")
-        .arg(root.join("tests/browser/check.mjs"))
-        .arg(&tools)
-        .arg(&shots)
-        .args(expected.iter().map(|(svg, _, _)| svg))
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
-    let lines: Vec<Value> = report.lines().map(|line| serde_json::from_str(line).expect("JSON line")).collect();
+    let paths: Vec<&std::ffi::OsStr> = expected.iter().map(|(svg, _, _)| svg.as_os_str()).collect();
+    let lines = run_in_chromium("check.mjs", &["playwright-core"], &paths);
     assert_eq!(lines.len(), expected.len());
     for (seen, (_, nodes, edges)) in lines.iter().zip(&expected) {
         assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
@@ -69,22 +79,7 @@ fn rendered_fixtures_load_in_headless_chromium() {
 /// `BPMNEdge`. Screenshots land in target/screenshots as NAME.bpmn.png.
 #[test]
 fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tools = root.join(".tools/node");
-    for package in ["playwright-core", "bpmn-js"] {
-        assert!(
-            tools.join("node_modules").join(package).join("package.json").exists(),
-            "npm package `{package}` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
-        );
-    }
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(
-        Path::new(&chromium).exists(),
-        "no Chromium at {chromium}: run `bash tests/run-all.sh`, which installs Debian's chromium"
-    );
     let out = tempfile::tempdir().expect("temp");
-    let shots = root.join("target/screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot folder");
     let mut expected = Vec::new();
     for (kind, name) in [("valid", "insurance_claim"), ("lint", "nested_join"), ("lint", "unstructured_sound")] {
         let fixture = fixtures_dir().join(kind).join(format!("{name}.fz"));
@@ -102,16 +97,8 @@ fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
         assert!(shapes > 5 && edges > 5, "{name}: {shapes} shapes, {edges} edges");
         expected.push((file, shapes, edges));
     }
-    let output = Command::new("node")
-        .arg(root.join("tests/browser/bpmn.mjs"))
-        .arg(&tools)
-        .arg(&shots)
-        .args(expected.iter().map(|(file, _, _)| file))
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
-    let lines: Vec<Value> = report.lines().map(|line| serde_json::from_str(line).expect("JSON line")).collect();
+    let paths: Vec<&std::ffi::OsStr> = expected.iter().map(|(file, _, _)| file.as_os_str()).collect();
+    let lines = run_in_chromium("bpmn.mjs", &["playwright-core", "bpmn-js"], &paths);
     assert_eq!(lines.len(), expected.len());
     for (seen, (_, shapes, edges)) in lines.iter().zip(&expected) {
         assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
@@ -128,12 +115,6 @@ fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
 #[test]
 fn the_watch_preview_page_follows_saves_in_headless_chromium() {
     use std::io::{BufRead, BufReader};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tools = root.join(".tools/node");
-    assert!(
-        tools.join("node_modules/playwright-core/package.json").exists(),
-        "npm package `playwright-core` is missing from .tools/node: run `bash tests/run-all.sh`, which installs it"
-    );
     let dir = tempfile::tempdir().expect("temp");
     let input = dir.path().join("desk.fz");
     std::fs::write(
@@ -141,6 +122,14 @@ fn the_watch_preview_page_follows_saves_in_headless_chromium() {
         "desk { # Help desk\nn1: circle label:\"Ticket in\"\nn2: rectangle label:\"Alpha\"\nn3: circle label:\"Closed\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}\n",
     )
     .expect("write");
+    /// Stops the watch however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
     let mut watch = Command::new(env!("CARGO_BIN_EXE_flowzap"))
         .args(["watch", "desk.fz", "--serve", "127.0.0.1:0"])
         .current_dir(dir.path())
@@ -149,6 +138,7 @@ fn the_watch_preview_page_follows_saves_in_headless_chromium() {
         .spawn()
         .expect("watch starts");
     let stdout = watch.stdout.take().expect("stdout");
+    let _running = Running(watch);
     let mut lines = BufReader::new(stdout).lines();
     let url = lines
         .by_ref()
@@ -156,21 +146,9 @@ fn the_watch_preview_page_follows_saves_in_headless_chromium() {
         .find_map(|line| line.split_once("at http://").map(|(_, rest)| format!("http://{rest}")))
         .expect("the preview's address");
     std::thread::spawn(move || for _ in lines {});
-    let shots = root.join("target/screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot folder");
-    let output = Command::new("node")
-        .arg(root.join("tests/browser/watch.mjs"))
-        .arg(&tools)
-        .arg(&shots)
-        .arg(&url)
-        .arg(&input)
-        .output()
-        .expect("node runs");
-    let _ = watch.kill();
-    let _ = watch.wait();
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
-    let seen: Value = serde_json::from_str(report.trim()).expect("JSON");
+    let lines = run_in_chromium("watch.mjs", &["playwright-core"], &[std::ffi::OsStr::new(&url), input.as_os_str()]);
+    assert_eq!(lines.len(), 1);
+    let seen = &lines[0];
     assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
     for step in ["first", "afterSave", "overlay", "lastGoodKept", "fixed", "overlayGone"] {
         assert_eq!(seen["steps"][step], true, "step `{step}` failed: {seen}");

@@ -4,20 +4,14 @@
 // bpmn-js drew; saves a screenshot of each.
 //
 // Usage: node tests/browser/bpmn.mjs NODE_TOOLS_DIR SCREENSHOT_DIR FILE.bpmn...
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { launchChromium, toolsRequire } from './launch.mjs';
 import fs from 'node:fs';
 
 const [tools, shots, ...files] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(tools), 'package.json'));
-const { chromium } = require('playwright-core');
-const bpmnJs = path.dirname(require.resolve('bpmn-js/package.json'));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const bpmnJs = path.dirname(toolsRequire(tools).resolve('bpmn-js/package.json'));
+const browser = await launchChromium(tools);
 try {
   for (const file of files) {
     const page = await browser.newPage();

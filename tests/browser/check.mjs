@@ -3,19 +3,13 @@
 // nodes, edges and visible texts there are; saves a screenshot of each.
 //
 // Usage: node tests/browser/check.mjs NODE_TOOLS_DIR SCREENSHOT_DIR FILE.svg...
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { launchChromium } from './launch.mjs';
 import fs from 'node:fs';
 
 const [tools, shots, ...files] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(tools), 'package.json'));
-const { chromium } = require('playwright-core');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(tools);
 try {
   for (const file of files) {
     const page = await browser.newPage();

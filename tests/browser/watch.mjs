@@ -4,13 +4,11 @@
 // gone again after the fix. Prints one JSON object; saves screenshots.
 //
 // Usage: node tests/browser/watch.mjs NODE_TOOLS_DIR SCREENSHOT_DIR URL FILE
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { launchChromium } from './launch.mjs';
 import fs from 'node:fs';
 
 const [tools, shots, url, file] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(tools), 'package.json'));
-const { chromium } = require('playwright-core');
 
 const diagram = (label) => `desk { # Help desk
 n1: circle label:"Ticket in"
@@ -21,11 +19,7 @@ n2.handle(right) -> n3.handle(left)
 }
 `;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(tools);
 const result = { errors: [], steps: {} };
 try {
   const page = await browser.newPage();
