@@ -123,8 +123,13 @@ catalogue! {
     E029 => Error, "duplicate-task-name", "two tasks share one name across the definition";
     E030 => Error, "scope-never-ends", "a scope has no way to reach a terminal task";
     W031 => Warning, "unreachable-task", "no transition leads to this task";
+    W032 => Warning, "reply-edge", "a cross-lane edge back into the node that made a request, read as its reply";
+    W033 => Warning, "labelled-outcomes-on-task", "a task whose labelled outgoing edges are read as a choice, not a fork";
+    W035 => Warning, "cycle-without-task", "a cycle of decisions and events with no task in it, so nothing can change its outcome";
+    W034 => Warning, "added-synchronisation", "the compiled workflow waits where the diagram does not, to nest its parallel blocks";
     I001 => Info, "cycle-without-loop", "a cycle with no `loop` statement framing it";
     I002 => Info, "search-bound", "the soundness check stopped at its bound";
+    I003 => Info, "regrouped-parallel-part", "a parallel part compiled as nested blocks that wait exactly as drawn";
 }
 
 impl fmt::Display for Code {

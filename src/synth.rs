@@ -44,6 +44,9 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
     let loop_starts: Vec<usize> = (20..nodes.saturating_sub(4)).step_by(97).collect();
     let mut is_decision: Vec<bool> = (0..nodes).map(|i| i > 0 && i + 3 < nodes && random.below(7) == 0).collect();
     for &start in &loop_starts {
+        // The retried step is a task: a loop of decisions alone could not
+        // change its outcome (W035).
+        is_decision[start] = false;
         is_decision[start + 1] = true;
     }
 

@@ -23,6 +23,13 @@ fn compile_every_fixture() {
             let workflow = flowzap(dir).args(["compile", "--target", "workflow-json", name]).output().expect("runs");
             let asl = flowzap(dir).args(["compile", "--target", "asl", name]).output().expect("runs");
             assert_eq!(workflow.status.code(), asl.status.code(), "{name}: both targets agree on refusing");
+            // One rule for every target: only nesting (E024) is the JSON
+            // targets' own reason to refuse.
+            let bpmn = flowzap(dir).args(["compile", "--target", "bpmn", name]).output().expect("runs");
+            let nesting_only = String::from_utf8_lossy(&workflow.stderr).contains("E024");
+            if !nesting_only {
+                assert_eq!(workflow.status.code(), bpmn.status.code(), "{name}: BPMN agrees on refusing");
+            }
             match workflow.status.code() {
                 Some(0) => {
                     compiled += 1;
@@ -52,25 +59,72 @@ fn compile_every_fixture() {
 }
 
 #[test]
-fn unstructured_and_deadlock_are_refused_with_their_reasons() {
+fn crossing_joins_are_regrouped_and_the_note_names_the_synchronisation() {
     let dir = fixtures_dir();
-    let unstructured = flowzap(&dir).args(["compile", "lint/unstructured_sound.fz"]).output().expect("runs");
-    assert_eq!(unstructured.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&unstructured.stderr);
-    assert!(text.contains("E024") && text.contains("not block-structured"), "{text}");
-    assert!(
-        text.contains("paths part here")
-            && text.contains("meet here")
-            && text.contains("joins paths of different branches"),
-        "{text}"
-    );
+    let output = flowzap(&dir).args(["compile", "lint/unstructured_sound.fz"]).output().expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stderr);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ").replace("│ ", "");
+    assert!(text.contains("I003") && text.contains("Parallel[`n3` | `n4`], then Parallel[`n5` | `n6`]"), "{text}");
+    let definition: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let first = &definition["tasks"]["Parallel after Kick off"];
+    assert_eq!(first["type"], "Parallel");
+    let second = &definition["tasks"][first["nextTask"].as_str().expect("next")];
+    assert_eq!(second["type"], "Parallel", "{definition:#}");
+    assert_eq!(second["nextTask"], "Write paper");
 
-    let deadlock = flowzap(&dir)
+    // Where nesting makes a step wait longer than drawn, compile says which.
+    let added = flowzap(&dir).args(["compile", "lint/added_synchronisation.fz"]).output().expect("runs");
+    assert!(added.status.success());
+    let text = String::from_utf8_lossy(&added.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("W034") && text.contains("`n5` waits for `n3`"), "{text}");
+
+    // An implied wait is dropped, and said to be.
+    let implied = flowzap(&dir).args(["compile", "lint/implied_join_input.fz"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&implied.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("I003") && text.contains("dropped: `n3` -> `n6`"), "{text}");
+}
+
+#[test]
+fn a_part_too_large_to_regroup_is_refused_naming_fork_join_and_edge() {
+    // Crossing joins over more steps than regrouping takes on.
+    let width = 600;
+    let mut text = String::from("big { # Big\nn1: circle label:\"Go\"\nn2: rectangle label:\"Split\"\n");
+    for i in 0..2 * width {
+        text.push_str(&format!("n{}: rectangle label:\"Step {i}\"\n", i + 3));
+    }
+    let last = 2 * width + 3;
+    text.push_str(&format!("n{last}: rectangle label:\"Gather\"\nn{}: circle label:\"Done\"\n", last + 1));
+    text.push_str("n1.handle(right) -> n2.handle(left)\n");
+    for i in 0..width {
+        let (a, b) = (i + 3, i + 3 + width);
+        text.push_str(&format!("n2.handle(right) -> n{a}.handle(left)\n"));
+        text.push_str(&format!("n{a}.handle(right) -> n{b}.handle(left)\n"));
+        let next_b = (i + 1) % width + 3 + width;
+        text.push_str(&format!("n{a}.handle(right) -> n{next_b}.handle(left)\n"));
+        text.push_str(&format!("n{b}.handle(right) -> n{last}.handle(left)\n"));
+    }
+    text.push_str(&format!("n{last}.handle(right) -> n{}.handle(left)\n}}\n", last + 1));
+    let output = flowzap(&fixtures_dir()).args(["compile", "-"]).write_stdin(text).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains("E024") && report.contains("from `n2` to `n1203`"), "{report}");
+    assert!(report.contains("its branches part here") && report.contains("should meet here"), "{report}");
+    assert!(report.contains("this edge crosses between branches"), "{report}");
+    assert!(report.contains("more than 1024 steps"), "{report}");
+    assert!(!report.contains("<stdin>:1:1"), "never a span at 1:1: {report}");
+}
+
+#[test]
+fn unsound_diagrams_are_still_refused_with_the_witness() {
+    let deadlock = flowzap(&fixtures_dir())
         .args(["compile", "--target", "asl", "lint/deadlock_decision_skips_join.fz"])
         .output()
         .expect("runs");
     assert_eq!(deadlock.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&deadlock.stderr).contains("E021"));
+    let text = String::from_utf8_lossy(&deadlock.stderr);
+    assert!(text.contains("E021") && text.contains("witness: n1 starts; n2 forks to n3, n4;"), "{text}");
 }
 
 #[test]
@@ -78,7 +132,7 @@ fn refusal_writes_no_file_and_success_writes_atomically() {
     let dir = tempfile::tempdir().expect("temp");
     let fixtures = fixtures_dir();
     let good = fixtures.join("lint/nested_forks.fz");
-    let bad = fixtures.join("lint/unstructured_sound.fz");
+    let bad = fixtures.join("lint/deadlock_decision_skips_join.fz");
     let out = dir.path().join("out.json");
     flowzap(dir.path()).args(["compile", good.to_str().expect("utf-8"), "-o", "out.json"]).assert().success();
     let first = std::fs::read_to_string(&out).expect("written");

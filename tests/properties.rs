@@ -68,12 +68,30 @@ fn structure_covers_every_node(diagram: &Diagram) -> Result<(), TestCaseError> {
             seen[node.index()] += 1;
         }
     });
+    // Nodes no start reaches are left out of the process, and of the tree.
+    let expected: Vec<usize> = analysis.reading.in_process.iter().map(|&inside| usize::from(inside)).collect();
     prop_assert!(
-        seen.iter().all(|&count| count == 1),
-        "nodes seen {:?} times in\n{}",
+        seen == expected,
+        "nodes seen {:?} times (expected {:?}) in\n{}",
         seen,
+        expected,
         flowzap::emit::fz::to_string(diagram)
     );
+    // One rule for every target: what compiles to BPMN compiles to workflow
+    // JSON, unless its parallel part cannot be nested (E024, JSON only).
+    let bpmn = flowzap::emit::bpmn::compile(diagram, &analysis, "fuzz");
+    let program = flowzap::emit::program::lower(diagram, &analysis, "fuzz");
+    if let (Ok(_), Err(refusals)) = (&bpmn, &program) {
+        prop_assert!(
+            refusals.iter().all(|d| d.code == flowzap::diagnostics::Code::E024),
+            "BPMN compiles but JSON refuses {:?} in\n{}",
+            refusals.iter().map(|d| (d.code, d.message.clone())).collect::<Vec<_>>(),
+            flowzap::emit::fz::to_string(diagram)
+        );
+    }
+    if let (Err(refusals), Ok(_)) = (&bpmn, &program) {
+        prop_assert!(false, "JSON compiles but BPMN refuses {:?}", refusals.iter().map(|d| d.code).collect::<Vec<_>>());
+    }
     Ok(())
 }
 
@@ -285,6 +303,7 @@ fn build_model(
             attributes,
             lane: spec.lane,
             id_span: Span::default(),
+            shape_span: Span::default(),
             span: Span::default(),
         });
     }

@@ -18,7 +18,11 @@ pub struct Flow {
     /// depth-first stack when the search walks from the starts in file order).
     pub is_back: Vec<bool>,
     /// Nodes without incoming edges, in file order: where tokens start.
+    /// Only nodes of the process count (see [`Flow::of_process`]).
     pub sources: Vec<NodeIndex>,
+    /// `active[n]`: node `n` is part of the process. Nodes left out (no
+    /// start reaches them) have no edges and hang off nothing.
+    pub active: Vec<bool>,
     /// The forward graph: diagram nodes keep their indices, then the virtual
     /// source and sink; back edges left out.
     pub forward: DiGraph<(), ()>,
@@ -31,8 +35,15 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// The flow of the whole drawing: every node takes part.
     pub fn new(diagram: &Diagram) -> Flow {
+        Flow::of_process(diagram, &vec![true; diagram.nodes.len()])
+    }
+
+    /// The flow of the nodes marked `active`; the others must have no edges.
+    pub fn of_process(diagram: &Diagram, active: &[bool]) -> Flow {
         let count = diagram.nodes.len();
+        let active: Vec<bool> = (0..count).map(|n| active.get(n).copied().unwrap_or(true)).collect();
         let mut outgoing = vec![Vec::new(); count];
         let mut incoming = vec![Vec::new(); count];
         for edge in diagram.graph.edge_references() {
@@ -42,8 +53,10 @@ impl Flow {
         for list in outgoing.iter_mut().chain(incoming.iter_mut()) {
             list.sort();
         }
-        let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
-        let is_back = find_back_edges(diagram, &outgoing, &sources);
+        let sources: Vec<NodeIndex> =
+            (0..count).filter(|&n| active[n] && incoming[n].is_empty()).map(NodeIndex::new).collect();
+        let targets: Vec<usize> = diagram.edges.iter().map(|edge| edge.target.index()).collect();
+        let is_back = depth_first(&targets, &outgoing, &sources).is_back;
 
         let mut forward = DiGraph::<(), ()>::with_capacity(count + 2, diagram.edges.len() + count);
         for _ in 0..count + 2 {
@@ -58,7 +71,7 @@ impl Flow {
         }
         // Every node no forward edge enters is an entry, so that nodes only
         // reachable around a cycle still hang off the source.
-        for node in 0..count {
+        for node in (0..count).filter(|&n| active[n]) {
             let index = NodeIndex::new(node);
             if forward.edges_directed(index, Direction::Incoming).next().is_none() {
                 forward.add_edge(virtual_source, index, ());
@@ -67,7 +80,7 @@ impl Flow {
                 forward.add_edge(index, virtual_sink, ());
             }
         }
-        if count == 0 {
+        if !active.contains(&true) {
             forward.add_edge(virtual_source, virtual_sink, ());
         }
         let dominators = dominators::simple_fast(&forward, virtual_source);
@@ -78,6 +91,7 @@ impl Flow {
             incoming,
             is_back,
             sources,
+            active,
             forward,
             virtual_source,
             virtual_sink,
@@ -115,33 +129,48 @@ impl Flow {
     }
 }
 
-/// Iterative depth-first search from the sources in file order, then from
-/// any node not yet seen (cycles nothing enters), following edges in file order.
-fn find_back_edges(diagram: &Diagram, outgoing: &[Vec<EdgeIndex>], sources: &[NodeIndex]) -> Vec<bool> {
+/// What one depth-first search over a graph found.
+pub struct DepthFirst {
+    /// `is_back[e]`: edge `e` points at a node still on the stack.
+    pub is_back: Vec<bool>,
+    /// The order in which nodes were first reached (`usize::MAX`: never).
+    pub preorder: Vec<usize>,
+}
+
+/// Iterative depth-first search from `roots` in order, then from any node
+/// not yet seen (cycles nothing enters), following each node's `outgoing`
+/// edges in order; `targets[e]` is where edge `e` leads.
+pub fn depth_first(targets: &[usize], outgoing: &[Vec<EdgeIndex>], roots: &[NodeIndex]) -> DepthFirst {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         OnStack,
         Done,
     }
-    let count = diagram.nodes.len();
-    let mut is_back = vec![false; diagram.edges.len()];
+    let count = outgoing.len();
+    let mut is_back = vec![false; targets.len()];
+    let mut preorder = vec![usize::MAX; count];
+    let mut reached = 0;
     let mut mark = vec![Mark::New; count];
-    let roots = sources.iter().map(|n| n.index()).chain(0..count);
-    for root in roots {
+    let all_roots = roots.iter().map(|n| n.index()).chain(0..count);
+    for root in all_roots {
         if mark[root] != Mark::New {
             continue;
         }
         // (node, position of the next out-edge to follow)
         let mut stack = vec![(root, 0usize)];
         mark[root] = Mark::OnStack;
+        preorder[root] = reached;
+        reached += 1;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
             if let Some(&edge) = outgoing[node].get(*next) {
                 *next += 1;
-                let target = diagram.edges[edge.index()].target.index();
+                let target = targets[edge.index()];
                 match mark[target] {
                     Mark::New => {
                         mark[target] = Mark::OnStack;
+                        preorder[target] = reached;
+                        reached += 1;
                         stack.push((target, 0));
                     }
                     Mark::OnStack => is_back[edge.index()] = true,
@@ -153,7 +182,7 @@ fn find_back_edges(diagram: &Diagram, outgoing: &[Vec<EdgeIndex>], sources: &[No
             }
         }
     }
-    is_back
+    DepthFirst { is_back, preorder }
 }
 
 fn dominator_depths(dominators: &Dominators<NodeIndex>, count: usize, root: NodeIndex) -> Vec<usize> {

@@ -15,14 +15,21 @@ use crate::model::{Diagram, Shape};
 pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>) {
     let analysis = analyse(diagram, options);
     let mut out = Vec::new();
-    let context = Context { diagram, analysis: &analysis };
+    let context = Context {
+        drawn: diagram,
+        diagram: analysis.process(diagram),
+        analysis: &analysis,
+        drawing: DrawnEdges::new(diagram),
+    };
     for finding in &analysis.findings {
         out.push(context.finding(finding));
     }
+    context.readings(&mut out);
     context.decisions(&mut out);
     context.events(&mut out);
     context.dead_ends(&mut out);
     context.loops_and_cycles(&mut out);
+    context.cycles_without_tasks(&mut out);
     context.fan_out(options.max_fan_out, &mut out);
     context.mixed_joins(&mut out);
     context.ping_pong(&mut out);
@@ -30,9 +37,37 @@ pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>)
     (analysis, out)
 }
 
+/// The edges of the drawing itself, for the rules about what is drawn
+/// (the analysis works on the process as read).
+struct DrawnEdges {
+    outgoing: Vec<Vec<EdgeIndex>>,
+    incoming: Vec<Vec<EdgeIndex>>,
+    is_back: Vec<bool>,
+}
+
+impl DrawnEdges {
+    fn new(drawn: &Diagram) -> DrawnEdges {
+        let count = drawn.nodes.len();
+        let mut outgoing = vec![Vec::new(); count];
+        let mut incoming = vec![Vec::new(); count];
+        for (index, edge) in drawn.edges.iter().enumerate() {
+            outgoing[edge.source.index()].push(EdgeIndex::new(index));
+            incoming[edge.target.index()].push(EdgeIndex::new(index));
+        }
+        let targets: Vec<usize> = drawn.edges.iter().map(|edge| edge.target.index()).collect();
+        let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
+        let is_back = super::flow::depth_first(&targets, &outgoing, &sources).is_back;
+        DrawnEdges { outgoing, incoming, is_back }
+    }
+}
+
 struct Context<'a> {
+    /// The diagram as drawn.
+    drawn: &'a Diagram,
+    /// The process as read, which the analysis indices refer to.
     diagram: &'a Diagram,
     analysis: &'a Analysis,
+    drawing: DrawnEdges,
 }
 
 impl Context<'_> {
@@ -144,13 +179,7 @@ impl Context<'_> {
                     cycle.join(" → ")
                 ))
             }
-            Finding::Unreachable { node } => Diagnostic::new(
-                Code::W025,
-                format!("no start reaches `{}`", self.id(*node)),
-                self.span(*node),
-                "unreachable",
-            )
-            .with_help("connect it to the flow from a start event, or delete it"),
+            Finding::Unreachable { node, stray_entry } => self.left_out(*node, *stray_entry),
             Finding::BoundReached { start, states } => Diagnostic::new(
                 Code::I002,
                 format!("the soundness check from `{}` stopped after {states} markings", self.id(*start)),
@@ -207,15 +236,17 @@ impl Context<'_> {
     }
 
     fn events(&self, out: &mut Vec<Diagnostic>) {
-        let flow = &self.analysis.flow;
+        let drawing = &self.drawing;
+        let drawn = self.drawn;
         let words = |label: &str, list: &[&str]| {
             let label = label.to_lowercase();
             label.split(|c: char| !c.is_alphanumeric()).any(|word| list.contains(&word))
         };
+        let replies: Vec<EdgeIndex> = self.analysis.reading.replies.iter().map(|reply| reply.edge).collect();
         let mut starts = 0;
         let mut ends = 0;
-        for index in self.diagram.node_indices() {
-            let node = self.diagram.node(index);
+        for index in drawn.node_indices() {
+            let node = drawn.node(index);
             match self.analysis.roles[index.index()].kind {
                 Kind::Start => starts += 1,
                 Kind::End => ends += 1,
@@ -225,32 +256,25 @@ impl Context<'_> {
                 continue;
             }
             let n = index.index();
-            let only_back_in = !flow.incoming[n].is_empty() && flow.incoming[n].iter().all(|e| flow.is_back[e.index()]);
+            // A reply into a start is its own reading (W032).
+            let incoming: Vec<EdgeIndex> =
+                drawing.incoming[n].iter().copied().filter(|edge| !replies.contains(edge)).collect();
+            let outgoing = &drawing.outgoing[n];
+            let only_back_in = !incoming.is_empty() && incoming.iter().all(|e| drawing.is_back[e.index()]);
             let looks_like_start = words(node.display_label(), &["start", "begin", "begins", "started", "kickoff"]);
-            if !flow.incoming[n].is_empty() && (only_back_in || (looks_like_start && !flow.outgoing[n].is_empty())) {
-                let back = flow.incoming[n][0];
-                out.push(
-                    Diagnostic::new(
-                        Code::W021,
-                        format!("start event `{}` has incoming edges", node.id),
-                        node.id_span,
-                        "flow comes back into the start",
-                    )
-                    .with_label(self.diagram.edges[back.index()].span, "this edge enters it")
-                    .with_help("a process starts once: let the edge return to the first task after the start instead"),
-                );
+            if !incoming.is_empty() && (only_back_in || (looks_like_start && !outgoing.is_empty())) {
+                out.push(self.start_with_incoming(index, &incoming));
             }
-            let only_back_out =
-                !flow.outgoing[n].is_empty() && flow.outgoing[n].iter().all(|e| flow.is_back[e.index()]);
+            let only_back_out = !outgoing.is_empty() && outgoing.iter().all(|e| drawing.is_back[e.index()]);
             let looks_like_end = words(
                 node.display_label(),
                 &["end", "ends", "done", "finish", "finished", "complete", "completed", "stop", "closed"],
             );
-            if !flow.outgoing[n].is_empty() && (only_back_out || (looks_like_end && !flow.incoming[n].is_empty())) {
-                let leaving = flow.outgoing[n][0];
+            if !outgoing.is_empty() && (only_back_out || (looks_like_end && !drawing.incoming[n].is_empty())) {
+                let leaving = outgoing[0];
                 out.push(
                     Diagnostic::new(Code::W022, format!("end event `{}` has outgoing edges", node.id), node.id_span, "flow continues after the end")
-                        .with_label(self.diagram.edges[leaving.index()].span, "this edge leaves it")
+                        .with_label(drawn.edges[leaving.index()].span, "this edge leaves it")
                         .with_help("an end event finishes its path: start the next step from the node before it, or use a rectangle"),
                 );
             }
@@ -281,10 +305,10 @@ impl Context<'_> {
     }
 
     fn dead_ends(&self, out: &mut Vec<Diagnostic>) {
-        let flow = &self.analysis.flow;
-        for index in self.diagram.node_indices() {
+        let flow = &self.drawing;
+        for index in self.drawn.node_indices() {
             let n = index.index();
-            let node = self.diagram.node(index);
+            let node = self.drawn.node(index);
             if node.shape == Shape::Circle || !flow.outgoing[n].is_empty() || flow.incoming[n].is_empty() {
                 continue;
             }
@@ -304,8 +328,10 @@ impl Context<'_> {
     }
 
     fn loops_and_cycles(&self, out: &mut Vec<Diagnostic>) {
-        let diagram = self.diagram;
-        let components = petgraph::algo::tarjan_scc(&diagram.graph);
+        // Loop frames are checked against the cycles drawn; the notes about
+        // unframed cycles against those of the process (a reply is no loop).
+        let diagram = self.drawn;
+        let components = petgraph::algo::kosaraju_scc(&diagram.graph);
         let mut component_of = vec![usize::MAX; diagram.nodes.len()];
         let mut cyclic = vec![false; components.len()];
         for (c, members) in components.iter().enumerate() {
@@ -341,7 +367,7 @@ impl Context<'_> {
         }
         // One note per unframed cycle, at the node its way back returns to.
         let mut noted = vec![false; components.len()];
-        for (position, edge) in diagram.edges.iter().enumerate() {
+        for (position, edge) in self.diagram.edges.iter().enumerate() {
             let c = component_of[edge.target.index()];
             if !self.analysis.flow.is_back[position] || framed[c] || noted[c] {
                 continue;
@@ -366,8 +392,8 @@ impl Context<'_> {
     }
 
     fn fan_out(&self, limit: usize, out: &mut Vec<Diagnostic>) {
-        for index in self.diagram.node_indices() {
-            let width = self.analysis.flow.outgoing[index.index()].len();
+        for index in self.drawn.node_indices() {
+            let width = self.drawing.outgoing[index.index()].len();
             if width > limit {
                 out.push(
                     Diagnostic::new(
@@ -412,7 +438,7 @@ impl Context<'_> {
     /// Sequence-view practice: after a request from lane A to lane B, the
     /// next cross-lane message is B's reply to A.
     fn ping_pong(&self, out: &mut Vec<Diagnostic>) {
-        let diagram = self.diagram;
+        let diagram = self.drawn;
         let mut open: Option<(usize, usize, usize)> = None;
         for (position, edge) in diagram.edges.iter().enumerate() {
             let from = diagram.node(edge.source).lane;
@@ -443,6 +469,189 @@ impl Context<'_> {
                 }
                 None => open = Some((from, to, position)),
             }
+        }
+    }
+
+    /// W021; where the way back is read as restarting what follows the
+    /// start, it says so and its fix points the edge there.
+    fn start_with_incoming(&self, start: NodeIndex, incoming: &[EdgeIndex]) -> Diagnostic {
+        let drawn = self.drawn;
+        let node = drawn.node(start);
+        let diagnostic = Diagnostic::new(
+            Code::W021,
+            format!("start event `{}` has incoming edges", node.id),
+            node.id_span,
+            "flow comes back into the start",
+        )
+        .with_label(drawn.edges[incoming[0].index()].span, "this edge enters it");
+        let restarts: Vec<_> = self.analysis.reading.restarts.iter().filter(|restart| restart.start == start).collect();
+        let Some(first) = restarts.first() else {
+            return diagnostic
+                .with_help("a process starts once: let the edge return to the first task after the start instead");
+        };
+        let next = drawn.edges[first.next.index()].target;
+        let mut diagnostic = diagnostic.with_help(format!(
+            "a process starts once: the way back is read as returning to `{}`, the first step after the start; the fix points it there",
+            drawn.node(next).id
+        ));
+        diagnostic.message = format!("{}; read as going round to `{}`", diagnostic.message, drawn.node(next).id);
+        for restart in restarts {
+            let mut edge = drawn.edges[restart.edge.index()].clone();
+            edge.target = next;
+            diagnostic = diagnostic.with_edit(edge.span, drawn.edge_statement(&edge));
+        }
+        diagnostic
+    }
+
+    /// W025 for a node the process leaves out.
+    fn left_out(&self, node: NodeIndex, stray_entry: bool) -> Diagnostic {
+        let drawn = self.drawn;
+        let data = drawn.node(node);
+        let entries: Vec<String> =
+            self.analysis.flow.sources.iter().map(|&entry| format!("`{}`", drawn.node(entry).id)).collect();
+        let starts_at = if entries.is_empty() {
+            String::new()
+        } else {
+            format!(", and the diagram starts at {}", entries.join(", "))
+        };
+        if !stray_entry {
+            return Diagnostic::new(
+                Code::W025,
+                format!("no start reaches `{}`: it never runs", data.id),
+                data.id_span,
+                "unreachable",
+            )
+            .with_help("connect it to the flow from a start event, or delete it; compile leaves it out");
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::W025,
+            format!("`{}` never runs: no edge leads to it{starts_at}", data.id),
+            data.id_span,
+            "nothing flows into this node",
+        )
+        .with_help(format!(
+            "a node without incoming edges is not a second start: draw the edge that leads to `{}`, or delete it (the fix); compile leaves it out",
+            data.id
+        ));
+        // Deleting it says outright what the reading does, unless a loop
+        // names it (the loop would then name a node that is not there).
+        let framed = drawn.loops.iter().any(|stmt| stmt.members.contains(&node));
+        if !framed {
+            diagnostic = diagnostic.with_edit(data.span, "");
+            for &edge in &self.drawing.outgoing[node.index()] {
+                diagnostic = diagnostic.with_edit(drawn.edges[edge.index()].span, "");
+            }
+        }
+        diagnostic
+    }
+
+    /// W032 for each reply and W033 for each task read as a choice.
+    fn readings(&self, out: &mut Vec<Diagnostic>) {
+        let drawn = self.drawn;
+        for reply in &self.analysis.reading.replies {
+            let edge = &drawn.edges[reply.edge.index()];
+            let requester = drawn.node(reply.requester);
+            let replier = drawn.node(edge.source);
+            let mut diagnostic = Diagnostic::new(
+                Code::W032,
+                format!(
+                    "`{}` -> `{}` is read as the reply to `{}`'s request, not as running `{}` again",
+                    replier.id, requester.id, requester.id, requester.id
+                ),
+                edge.span,
+                "the reply",
+            )
+            .with_label(requester.id_span, "made the request and waits for the reply");
+            let targets: Vec<String> =
+                reply.continuations.iter().map(|(_, target)| format!("`{}`", drawn.node(*target).id)).collect();
+            if targets.is_empty() {
+                diagnostic = diagnostic.with_help(format!(
+                    "after the reply the flow ends: nothing follows `{}` but its request",
+                    requester.id
+                ));
+            } else {
+                // A fix where each continuation is one drawn edge; one that
+                // goes on through another reply is fixed once that one is.
+                let plain = reply.continuations.iter().all(|(route, _)| route.len() == 1);
+                let help = if plain {
+                    format!(
+                        "`{}` waits for the reply, then goes on to {}: the fix points the reply there and drops `{}`'s own edge, which draws exactly that",
+                        requester.id,
+                        targets.join(" and "),
+                        requester.id
+                    )
+                } else {
+                    format!(
+                        "`{}` waits for the reply, then the flow goes on to {} through the reply `{}` sends itself: fix that one first, then this one",
+                        requester.id,
+                        targets.join(" and "),
+                        requester.id
+                    )
+                };
+                diagnostic = diagnostic.with_help(help);
+                if plain {
+                    let statements: Vec<String> = reply
+                        .continuations
+                        .iter()
+                        .map(|(route, target)| {
+                            let continuation = &drawn.edges[route[0].index()];
+                            let mut rewritten = edge.clone();
+                            rewritten.target = *target;
+                            rewritten.label = edge.label.clone().or_else(|| continuation.label.clone());
+                            drawn.edge_statement(&rewritten)
+                        })
+                        .collect();
+                    diagnostic = diagnostic.with_edit(edge.span, statements.join("\n"));
+                    for (route, _) in &reply.continuations {
+                        diagnostic = diagnostic.with_edit(drawn.edges[route[0].index()].span, "");
+                    }
+                }
+            }
+            out.push(diagnostic);
+        }
+        for &task in &self.analysis.reading.choices {
+            let node = drawn.node(task);
+            let mut diagnostic = Diagnostic::new(
+                Code::W033,
+                format!("task `{}` has labelled outcomes: read as a choice of one, not a fork into all", node.id),
+                node.id_span,
+                "one of its outgoing edges is taken",
+            );
+            if let Some(&first) = self.analysis.flow.outgoing[task.index()].first() {
+                diagnostic = diagnostic.with_label(self.diagram.edges[first.index()].span, "an outcome");
+            }
+            out.push(
+                diagnostic
+                    .with_help("taken all together, its outgoing edges could not finish properly; make it a diamond to draw a decision")
+                    .with_edit(node.shape_span, "diamond"),
+            );
+        }
+    }
+
+    /// W035: a cycle of the process with no task in it asks the same
+    /// question again with nothing in between that could change the answer.
+    fn cycles_without_tasks(&self, out: &mut Vec<Diagnostic>) {
+        let process = self.diagram;
+        for mut members in petgraph::algo::kosaraju_scc(&process.graph) {
+            let cyclic = members.len() > 1 || process.graph.find_edge(members[0], members[0]).is_some();
+            if !cyclic || members.iter().any(|m| self.analysis.roles[m.index()].kind == Kind::Task) {
+                continue;
+            }
+            members.sort();
+            let ids: Vec<&str> = members.iter().map(|&m| self.id(m)).collect();
+            let first = members[0];
+            out.push(
+                Diagnostic::new(
+                    Code::W035,
+                    format!("the cycle through {} has no task in it", ids.join(", ")),
+                    self.span(first),
+                    "asked again with nothing in between",
+                )
+                .with_help(format!(
+                    "nothing between two visits of `{}` can change its outcome, so a compiled workflow that goes round once goes round forever: put the step that waits or checks again in the cycle",
+                    self.id(first)
+                )),
+            );
         }
     }
 }

@@ -8,7 +8,9 @@
 pub mod flow;
 pub mod joins;
 mod lints;
+pub mod outcomes;
 mod print;
+pub mod reading;
 pub mod roles;
 pub mod soundness;
 pub mod structure;
@@ -16,6 +18,7 @@ pub mod structure;
 pub use joins::{Join, JoinInfo};
 pub use lints::lint;
 pub use print::{describe_steps, structure_json, structure_text};
+pub use reading::Reading;
 pub use roles::{Kind, Role, Split};
 pub use soundness::{Finding, Step};
 pub use structure::Region;
@@ -39,6 +42,8 @@ impl Default for Options {
 }
 
 pub struct Analysis {
+    /// How the drawing was read; [`Analysis::process`] is the diagram as read.
+    pub reading: Reading,
     pub flow: Flow,
     pub roles: Vec<Role>,
     pub joins: Vec<JoinInfo>,
@@ -49,9 +54,108 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
 }
 
+impl Analysis {
+    /// The diagram as its author meant it (see [`reading`]): `drawn` itself
+    /// when nothing was read differently. Every index in the analysis
+    /// (edges in findings, flow, joins) is an index into this diagram.
+    pub fn process<'a>(&'a self, drawn: &'a Diagram) -> &'a Diagram {
+        self.reading.process(drawn)
+    }
+}
+
+/// The analysis of one reading of the process.
+struct Parts {
+    flow: Flow,
+    roles: Vec<Role>,
+    joins: Vec<JoinInfo>,
+    structure: Region,
+    sound_by_structure: bool,
+    findings: Vec<Finding>,
+}
+
+impl Parts {
+    fn is_unsound(&self) -> bool {
+        self.findings.iter().any(|finding| {
+            matches!(
+                finding,
+                Finding::Deadlock { .. } | Finding::LackOfSynchronisation { .. } | Finding::Livelock { .. }
+            )
+        })
+    }
+}
+
+/// More tasks with labelled outcomes than this are not tried as choices one
+/// by one (each try is a whole analysis); all of them are tried at once.
+const CHOICES_TRIED_ONE_BY_ONE: usize = 24;
+
 pub fn analyse(diagram: &Diagram, options: &Options) -> Analysis {
-    let flow = Flow::new(diagram);
-    let roles = roles::roles(diagram, &flow);
+    let mut reading = reading::read(diagram);
+    let (parts, choices) = {
+        let process = reading.process(diagram);
+        let active = &reading.in_process;
+        let literal = analyse_process(process, active, &[], options);
+        if literal.is_unsound() {
+            let candidates = reading::choice_candidates(process, &literal.flow.outgoing, &literal.roles, active);
+            read_choices(process, active, candidates, options).unwrap_or((literal, Vec::new()))
+        } else {
+            (literal, Vec::new())
+        }
+    };
+    reading.choices = choices;
+    let mut findings = parts.findings;
+    // Where nothing starts at all, W023 says so; a W025 per node would not.
+    let starts = !parts.flow.sources.is_empty();
+    findings.extend(
+        reading
+            .left_out
+            .iter()
+            .filter(|_| starts)
+            .map(|left| Finding::Unreachable { node: left.node, stray_entry: left.stray_entry }),
+    );
+    Analysis {
+        reading,
+        flow: parts.flow,
+        roles: parts.roles,
+        joins: parts.joins,
+        structure: parts.structure,
+        sound_by_structure: parts.sound_by_structure,
+        findings,
+    }
+}
+
+/// Reads tasks with labelled outcomes as choices when that makes the process
+/// sound: all of them, then each one back as a fork where the process stays
+/// sound without it, so only the choices soundness needs are read.
+fn read_choices(
+    process: &Diagram,
+    active: &[bool],
+    candidates: Vec<NodeIndex>,
+    options: &Options,
+) -> Option<(Parts, Vec<NodeIndex>)> {
+    if candidates.is_empty() {
+        return None;
+    }
+    let mut best = analyse_process(process, active, &candidates, options);
+    if best.is_unsound() {
+        return None;
+    }
+    let mut chosen = candidates.clone();
+    if candidates.len() <= CHOICES_TRIED_ONE_BY_ONE {
+        for candidate in candidates {
+            let fewer: Vec<NodeIndex> = chosen.iter().copied().filter(|&c| c != candidate).collect();
+            let attempt = analyse_process(process, active, &fewer, options);
+            if !attempt.is_unsound() {
+                chosen = fewer;
+                best = attempt;
+            }
+        }
+    }
+    Some((best, chosen))
+}
+
+fn analyse_process(diagram: &Diagram, active: &[bool], choices: &[NodeIndex], options: &Options) -> Parts {
+    let flow = Flow::of_process(diagram, active);
+    let roles = roles::roles_reading(diagram, &flow, choices);
     let joins = joins::type_joins(diagram, &flow, &roles);
     let structure = structure::structure(diagram, &flow, &roles);
     let (blocks_sound, parts) = blocks_are_sound(&structure, &roles, &joins);
@@ -69,7 +173,7 @@ pub fn analyse(diagram: &Diagram, options: &Options) -> Analysis {
         findings.extend(game.play());
     }
     let sound_by_structure = blocks_sound && parts.is_empty();
-    Analysis { flow, roles, joins, structure, sound_by_structure, findings }
+    Parts { flow, roles, joins, structure, sound_by_structure, findings }
 }
 
 /// Blocks whose joins are typed as the blocks say are sound by

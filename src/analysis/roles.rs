@@ -27,7 +27,8 @@ pub enum Split {
     None,
     /// A non-diamond with several outgoing edges: all of them are taken.
     Parallel,
-    /// A diamond with several outgoing edges: one of them is taken.
+    /// A diamond with several outgoing edges, or a task whose labelled
+    /// outgoing edges are read as outcomes: one of them is taken.
     Exclusive,
 }
 
@@ -38,6 +39,12 @@ pub struct Role {
 }
 
 pub fn roles(diagram: &Diagram, flow: &Flow) -> Vec<Role> {
+    roles_reading(diagram, flow, &[])
+}
+
+/// Roles with the tasks of `choices` read as choices between their
+/// outgoing edges instead of forks (see `reading`).
+pub fn roles_reading(diagram: &Diagram, flow: &Flow, choices: &[NodeIndex]) -> Vec<Role> {
     (0..diagram.nodes.len())
         .map(|n| {
             let node = &diagram.nodes[n];
@@ -53,6 +60,7 @@ pub fn roles(diagram: &Diagram, flow: &Flow) -> Vec<Role> {
             let split = match (outs > 1, kind) {
                 (false, _) => Split::None,
                 (true, Kind::Decision) => Split::Exclusive,
+                (true, Kind::Task) if choices.contains(&NodeIndex::new(n)) => Split::Exclusive,
                 (true, _) => Split::Parallel,
             };
             Role { kind, split }

@@ -45,8 +45,9 @@ pub enum Finding {
     LackOfSynchronisation { node: NodeIndex, edges: Vec<EdgeIndex>, witness: Vec<Step> },
     /// A cycle of `nodes` that a run can enter and never leave.
     Livelock { nodes: Vec<NodeIndex>, witness: Vec<Step> },
-    /// A node no start reaches.
-    Unreachable { node: NodeIndex },
+    /// A node no start reaches, left out of the process; `stray_entry`: it
+    /// has no incoming edge of its own, though the diagram has a start event.
+    Unreachable { node: NodeIndex, stray_entry: bool },
     /// The token game stopped at the bound before exploring everything.
     BoundReached { start: NodeIndex, states: usize },
 }
@@ -285,8 +286,8 @@ fn take_at(marking: &mut Marking, at: usize) {
     }
 }
 
-/// Graph-level findings: nodes no start reaches, and cycles a run can enter
-/// but never leave. Linear in the size of the diagram.
+/// Graph-level findings: cycles a run can enter but never leave. Linear in
+/// the size of the diagram.
 // Several per-node tables are read side by side; an index reads clearest.
 #[allow(clippy::needless_range_loop)]
 pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
@@ -308,14 +309,8 @@ pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
             }
         }
     }
-    if !flow.sources.is_empty() {
-        for node in 0..count {
-            let has_edges = !flow.incoming[node].is_empty() || !flow.outgoing[node].is_empty();
-            if !reached[node] && has_edges {
-                findings.push(Finding::Unreachable { node: NodeIndex::new(node) });
-            }
-        }
-    }
+    // Nodes no start reaches are left out of the process by the reading,
+    // which reports them; here every active node is reached.
 
     // Which nodes can still reach a node nothing leaves (an end)?
     let mut can_finish = vec![false; count];

@@ -142,8 +142,12 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
     for edge in &diagram.edges {
         graph.add_edge(edge.source, edge.target, ());
     }
+    // Nodes left out of the process are no part of any region.
+    for node in diagram.node_indices().filter(|node| !flow.active[node.index()]) {
+        graph.remove_node(node);
+    }
     // Entries are the nodes no forward edge enters, as in the forward graph.
-    for node in diagram.node_indices() {
+    for node in diagram.node_indices().filter(|node| flow.active[node.index()]) {
         if flow.forward_in(node).next().is_none() {
             graph.add_edge(source, node, ());
         }

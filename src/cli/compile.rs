@@ -13,7 +13,7 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
         Err(status) => return status,
     };
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
-    match compile_source(&source.text, args.target, &name, args.allow_unsound) {
+    match compile_source(&source.text, args.target, &name, args.allow_unsound, &args.asl_resource) {
         Ok(Compiled { text, diagnostics }) => {
             if !diagnostics.is_empty() {
                 eprint!("{}", render_human(&source, &diagnostics, style(color)));
@@ -41,6 +41,7 @@ pub fn compile_source(
     target: Target,
     name: &str,
     allow_unsound: bool,
+    asl_resource: &str,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let loaded = crate::load(text);
     if loaded.has_errors() {
@@ -72,14 +73,16 @@ pub fn compile_source(
             crate::emit::bpmn::to_string(&process, &di)
         }
         Target::WorkflowJson | Target::Asl => {
-            let program = match crate::emit::program::lower(&diagram, &analysis, name) {
-                Ok(program) => program,
+            let lowered = match crate::emit::program::lower(&diagram, &analysis, name) {
+                Ok(lowered) => lowered,
                 Err(refusals) => return Err(refused(diagnostics, refusals)),
             };
+            diagnostics.extend(lowered.notes);
+            diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
             if target == Target::Asl {
-                crate::emit::asl::to_string(&program)
+                crate::emit::asl::to_string(&lowered.program, &diagram, asl_resource)
             } else {
-                crate::emit::simworkflow::to_string(&program)
+                crate::emit::simworkflow::to_string(&lowered.program)
             }
         }
     };

@@ -146,6 +146,10 @@ pub struct CompileArgs {
     /// run a node twice or never finish (the findings are still printed)
     #[arg(long)]
     pub allow_unsound: bool,
+    /// ASL only: the `Resource` of every Task state; `{id}` becomes the
+    /// node id and `{lane}` its lane id
+    #[arg(long, value_name = "TEMPLATE", default_value = crate::emit::asl::DEFAULT_RESOURCE)]
+    pub asl_resource: String,
 }
 
 #[derive(Debug, Args)]

@@ -261,9 +261,11 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
         let name = default_name(&file.path);
         for (target, path) in &file.outputs {
             let built: Result<Vec<u8>, Reason> = if let Some(compiled) = target.compile_target() {
-                compile_source(&source.text, compiled, &name, false).map(|c| c.text.into_bytes()).map_err(
-                    |diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect()),
-                )
+                compile_source(&source.text, compiled, &name, false, crate::emit::asl::DEFAULT_RESOURCE)
+                    .map(|c| c.text.into_bytes())
+                    .map_err(|diagnostics| {
+                        Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())
+                    })
             } else if *target == WatchTarget::Png {
                 crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0).map_err(Reason::Sentence)
             } else {

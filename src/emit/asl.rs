@@ -1,80 +1,119 @@
-//! A program as Amazon States Language: `Pass` for tasks, `Choice` on
-//! `$.outcome`, `Parallel` with `Branches` (results discarded, so the input
-//! and its outcome flow on), `Succeed` for end events.
+//! A program as Amazon States Language: `Task` states for the work (their
+//! `Resource` from a template the user sets), `Choice` on each decision's
+//! outcome key, `Parallel` with `Branches`, `Succeed` for end events and
+//! `Pass` where a branch ends after a decision or a Parallel.
 
 use serde_json::{json, Map, Value};
 
-use super::program::{Next, Program, Scope, StateKind};
+use super::program::{Next, Program, Reads, Scope, StateKind};
+use crate::model::Diagram;
 
-fn machine(scope: &Scope) -> Value {
+/// The `Resource` of every Task unless `--asl-resource` says otherwise: a
+/// placeholder activity per node, a valid ARN to replace before deploying.
+pub const DEFAULT_RESOURCE: &str = "arn:aws:states:::activity:{id}";
+
+/// A Task's `Resource`: `template` with `{id}` (the node id) and `{lane}`
+/// (its lane id) filled in.
+pub fn resource(template: &str, diagram: &Diagram, node: Option<petgraph::graph::NodeIndex>) -> String {
+    match node {
+        Some(node) => {
+            let data = diagram.node(node);
+            template.replace("{id}", &data.id).replace("{lane}", &diagram.lanes[data.lane].id)
+        }
+        None => template.replace("{id}", "task").replace("{lane}", "process"),
+    }
+}
+
+/// One choice rule: the value under `key` equals `value`, in the data
+/// itself or, right after a Parallel, in any branch's element of it.
+/// Testing presence first keeps data without the key on the default path:
+/// `StringEquals` alone fails on a missing value.
+fn rule(key: &str, reads: Reads, value: &str) -> Value {
+    let test = |path: String| {
+        json!({ "And": [
+            { "Variable": path, "IsPresent": true },
+            { "Variable": path, "StringEquals": value }
+        ] })
+    };
+    let mut tests = Vec::new();
+    if reads.direct || reads.branches == 0 {
+        tests.push(test(format!("$.{key}")));
+    }
+    for branch in 0..reads.branches {
+        tests.push(test(format!("$[{branch}].{key}")));
+    }
+    if tests.len() == 1 {
+        tests.remove(0)
+    } else {
+        json!({ "Or": tests })
+    }
+}
+
+fn machine(scope: &Scope, diagram: &Diagram, template: &str) -> Value {
     let mut states = Map::new();
     for state in &scope.states {
         let mut out = Map::new();
         let kind = match &state.kind {
-            StateKind::Task { .. } => "Pass",
+            StateKind::Task { .. } => "Task",
             StateKind::Decision { .. } => "Choice",
             StateKind::Parallel { .. } => "Parallel",
             StateKind::Terminate => "Succeed",
+            StateKind::BranchEnd => "Pass",
         };
         out.insert("Type".into(), kind.into());
         if let Some(description) = &state.description {
             out.insert("Comment".into(), description.clone().into());
         }
         match &state.kind {
-            StateKind::Task { next: Next::To(next) } => {
-                out.insert("Next".into(), next.clone().into());
+            StateKind::Task { next } => {
+                out.insert("Resource".into(), resource(template, diagram, state.node).into());
+                match next {
+                    Next::To(next) => out.insert("Next".into(), next.clone().into()),
+                    Next::End => out.insert("End".into(), true.into()),
+                };
             }
-            StateKind::Task { next: Next::End } => {
-                out.insert("End".into(), true.into());
-            }
-            StateKind::Decision { choices, default } => {
-                // Testing presence first keeps an input without an outcome on
-                // the default path: StringEquals alone fails on a missing value.
+            StateKind::Decision { key, reads, choices, default } => {
                 let choices: Vec<Value> = choices
                     .iter()
-                    .map(|(label, target)| {
-                        json!({
-                            "And": [
-                                { "Variable": "$.outcome", "IsPresent": true },
-                                { "Variable": "$.outcome", "StringEquals": label }
-                            ],
-                            "Next": target
-                        })
+                    .map(|(value, target)| {
+                        let mut choice = rule(key, *reads, value);
+                        if let Value::Object(fields) = &mut choice {
+                            fields.insert("Next".into(), target.clone().into());
+                        }
+                        choice
                     })
                     .collect();
-                // ASL requires at least one choice; a one-outcome decision
-                // goes to its only target whatever the input says.
-                let choices = if choices.is_empty() {
-                    vec![json!({ "Variable": "$.outcome", "IsPresent": true, "Next": default })]
-                } else {
-                    choices
-                };
                 out.insert("Choices".into(), choices.into());
                 out.insert("Default".into(), default.clone().into());
             }
             StateKind::Parallel { branches, next } => {
-                out.insert("Branches".into(), branches.iter().map(machine).collect::<Vec<_>>().into());
-                out.insert("ResultPath".into(), Value::Null);
+                out.insert(
+                    "Branches".into(),
+                    branches.iter().map(|branch| machine(branch, diagram, template)).collect::<Vec<_>>().into(),
+                );
                 out.insert("Next".into(), next.clone().into());
             }
             StateKind::Terminate => {}
+            StateKind::BranchEnd => {
+                out.insert("End".into(), true.into());
+            }
         }
         states.insert(state.name.clone(), Value::Object(out));
     }
     json!({ "StartAt": scope.start, "States": states })
 }
 
-pub fn to_value(program: &Program) -> Value {
+pub fn to_value(program: &Program, diagram: &Diagram, template: &str) -> Value {
     let mut definition = Map::new();
     definition.insert("Comment".into(), format!("{} (compiled by flowzap from FlowZap Code)", program.name).into());
-    if let Value::Object(main) = machine(&program.main) {
+    if let Value::Object(main) = machine(&program.main, diagram, template) {
         definition.extend(main);
     }
     Value::Object(definition)
 }
 
-pub fn to_string(program: &Program) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(program)).unwrap_or_default();
+pub fn to_string(program: &Program, diagram: &Diagram, template: &str) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(program, diagram, template)).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -35,24 +35,7 @@ pub fn to_string(diagram: &Diagram) -> String {
 }
 
 pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
-    let source = diagram.node(edge.source);
-    let target = diagram.node(edge.target);
-    let target_ref = if source.lane == target.lane {
-        target.id.clone()
-    } else {
-        format!("{}.{}", diagram.lanes[target.lane].id, target.id)
-    };
-    let mut line =
-        format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);
-    let mut attributes: Vec<String> = Vec::new();
-    if let Some(label) = &edge.label {
-        attributes.push(format!("label={}", quote(label)));
-    }
-    attributes.extend(edge.attributes.iter().map(|a| format!("{}={}", a.key, quote(&a.value))));
-    if !attributes.is_empty() {
-        let _ = write!(line, " [{}]", attributes.join(", "));
-    }
-    line
+    diagram.edge_statement(edge)
 }
 
 /// A loop belongs in the lane of its first member.

@@ -35,3 +35,25 @@ pub fn node_description(node: &Node) -> Option<String> {
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
+
+/// E025 when nothing can start the process: the drawing has edges, but
+/// every node has an incoming one. Every target refuses it alike; a file
+/// with no edges at all compiles to a process that does nothing.
+pub fn no_start_refusal(
+    drawn: &crate::model::Diagram,
+    analysis: &crate::analysis::Analysis,
+) -> Option<crate::diagnostics::Diagnostic> {
+    if !analysis.flow.sources.is_empty() || drawn.edges.is_empty() {
+        return None;
+    }
+    let first = drawn.nodes.first()?;
+    Some(
+        crate::diagnostics::Diagnostic::new(
+            crate::diagnostics::Code::E025,
+            "cannot compile: every node has an incoming edge, so the process never starts",
+            first.id_span,
+            "flow comes back into every node, this one included",
+        )
+        .with_help("add `nX: circle label:\"Start\"` with an edge to the first step"),
+    )
+}

@@ -1,19 +1,29 @@
-//! A diagram lowered to a workflow program: named states in nested scopes,
-//! built from the structure tree. Both JSON targets (SimWorkflow and Amazon
-//! States Language) are serialisations of this one program.
+//! A diagram lowered to a workflow program: named states in nested scopes.
+//! Both JSON targets (SimWorkflow and Amazon States Language) are
+//! serialisations of this one program.
 //!
-//! Lowering walks the tree backwards: each region is compiled knowing where
-//! control goes after it, and returns where control enters it. State names
-//! come from labels, decided up front, so loops can point back to states not
-//! built yet.
+//! Exclusive flow needs no structure: a decision may jump to any state of
+//! its own scope, so loops (entered anywhere, sharing nodes) and choices
+//! (meeting anywhere) are plain transitions. Only parallel flow needs a
+//! block: a Parallel state whose branches are scopes of their own, which
+//! nothing outside enters and which all end before the state goes on.
+//!
+//! So lowering works on a graph of *items* (the process's nodes, collapsed
+//! blocks, added joins) and collapses each fork with its join into one
+//! block item, innermost first. A fork whose branches cross is regrouped,
+//! when its part holds only parallel flow, into nested blocks that wait
+//! exactly as drawn or longer (`regroup`), and says so. What is left is the
+//! top scope. Every walk here is iterative: nesting depth is the input's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use petgraph::graph::NodeIndex;
+use petgraph::algo::dominators;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
-use crate::analysis::{Analysis, Kind, Region};
+use crate::analysis::outcomes::{self, START_KEY};
+use crate::analysis::{Analysis, Kind, Split};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Diagram, Shape};
+use crate::model::Diagram;
 
 /// Longest state name either target accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
@@ -47,204 +57,163 @@ pub enum Next {
     End,
 }
 
+/// Where a decision finds its outcome in the data that reaches it: the
+/// output of the task before it (`direct`), or, right after a Parallel, the
+/// output of any of its branches (`branches`: how many at most).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reads {
+    pub direct: bool,
+    pub branches: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateKind {
-    /// Work done by a person or a worker: a rectangle or taskbox.
+    /// Work done by a person or a worker: a rectangle, a taskbox, a
+    /// decision with one outcome.
     Task { next: Next },
-    /// One outcome is taken: `(edge label, target)` in edge order, then the
-    /// default target.
-    Decision { choices: Vec<(String, String)>, default: String },
+    /// One outcome is taken: the value under `key` picks a choice
+    /// `(value, target)`, else `default`.
+    Decision { key: String, reads: Reads, choices: Vec<(String, String)>, default: String },
     /// Every branch runs; `next` follows when all are done.
     Parallel { branches: Vec<Scope>, next: String },
     /// The workflow ends successfully.
     Terminate,
-}
-
-/// Where control goes after a region.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Cont {
-    To(String),
-    /// The end of a branch.
+    /// Ends its branch doing nothing, where the branch would otherwise end
+    /// at a decision or a Parallel (neither may end a scope).
     BranchEnd,
-    /// The end of the whole workflow.
-    Finish,
 }
 
-/// Why a diagram cannot be compiled; each becomes a diagnostic.
-type Refusal = Box<Diagnostic>;
+/// A compiled program and the notes about how it was built.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub program: Program,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Lowers the process of a diagram that lints without errors. Refuses, with
+/// diagnostics naming the fork, its join and the edge that crosses between
+/// its branches, a parallel part no nesting of blocks can run.
+pub fn lower(drawn: &Diagram, analysis: &Analysis, name: &str) -> Result<Lowered, Vec<Diagnostic>> {
+    if let Some(refusal) = super::no_start_refusal(drawn, analysis) {
+        return Err(vec![refusal]);
+    }
+    let diagram = analysis.process(drawn);
+    let mut lowering = Lowering::new(diagram, analysis);
+    lowering.collapse_blocks()?;
+    let main = lowering.emit();
+    Ok(Lowered { program: Program { name: name.to_owned(), main }, notes: lowering.notes })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Node(NodeIndex),
+    /// A join added to nest parallel blocks: passes control on.
+    Barrier,
+    Block(usize),
+    /// Where a branch ends: its edges went to the block's join.
+    BranchEnd,
+}
+
+#[derive(Debug, Clone)]
+struct Link {
+    from: usize,
+    to: usize,
+    /// The process edge the link stands for (none for added links).
+    edge: Option<EdgeIndex>,
+    alive: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Branch {
+    entry: usize,
+    members: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Block {
+    fork: usize,
+    branches: Vec<Branch>,
+    name: String,
+}
+
+/// Why a fork could not be collapsed: the link that crosses between its
+/// branches or into one from outside.
+#[derive(Debug, Clone, Copy)]
+struct Crossing {
+    fork: usize,
+    join: Option<usize>,
+    link: Option<usize>,
+}
+
+/// A piece of a regrouped part that nests as one step: a single item, or
+/// exclusive flow with one way in and one way out.
+#[derive(Debug, Clone)]
+struct Unit {
+    entry: usize,
+    /// The items whose ways out leave the piece, all to the same step, each
+    /// with the edge that way out stands for (an outcome keeps its label).
+    exits: Vec<(usize, Option<EdgeIndex>)>,
+    items: Vec<usize>,
+}
+
+/// Parts larger than this are not regrouped (the search is cubic).
+const MOST_REGROUPED: usize = 1024;
 
 struct Lowering<'a> {
     diagram: &'a Diagram,
     analysis: &'a Analysis,
-    names: HashMap<NodeIndex, String>,
-    taken: std::collections::HashSet<String>,
-    /// States of the scopes being built, innermost last; each with the sort
-    /// key that keeps output in diagram order.
-    scopes: Vec<Vec<((usize, u8), State)>>,
+    kind: Vec<Item>,
+    /// Sort key of each item: output keeps diagram order.
+    key: Vec<(usize, u8)>,
+    /// The block and branch an item was moved into.
+    owner: Vec<Option<(usize, usize)>>,
+    links: Vec<Link>,
+    out: Vec<Vec<usize>>,
+    inc: Vec<Vec<usize>>,
+    blocks: Vec<Block>,
+    names: Names,
+    notes: Vec<Diagnostic>,
 }
 
-/// Lowers a diagram that lints without errors. Refuses, with diagnostics
-/// naming the places, what a nesting of parallel and decision blocks cannot
-/// express.
-pub fn lower(diagram: &Diagram, analysis: &Analysis, name: &str) -> Result<Program, Vec<Diagnostic>> {
-    let mut refusals = unstructured_refusals(diagram, analysis);
-    if let Some(refusal) = several_starts(diagram, analysis) {
-        refusals.push(refusal);
-    }
-    if !refusals.is_empty() {
-        return Err(refusals);
-    }
-    let mut lowering = Lowering {
-        diagram,
-        analysis,
-        names: state_names(diagram, analysis),
-        taken: std::collections::HashSet::new(),
-        scopes: vec![Vec::new()],
-    };
-    lowering.taken.extend(lowering.names.values().cloned());
-    let entry = lowering.region(&analysis.structure, Cont::Finish).map_err(|refusal| vec![*refusal])?;
-    let start = match entry {
-        Cont::To(start) => start,
-        // Nothing to do at all: a single Terminate keeps the definition valid.
-        Cont::BranchEnd | Cont::Finish => lowering.terminate_state("Done", (usize::MAX, 0)),
-    };
-    let states = lowering.close_scope();
-    Ok(Program { name: name.to_owned(), main: Scope { start, states } })
+/// State names: unique across the whole program, at most 80 characters.
+struct Names {
+    of_node: HashMap<NodeIndex, String>,
+    /// The Decision after a task read as a choice.
+    of_choice: HashMap<NodeIndex, String>,
+    taken: HashSet<String>,
 }
 
-/// Names from labels: unique across the whole program, at most 80
-/// characters, a repeated label disambiguated by the node id.
-fn state_names(diagram: &Diagram, analysis: &Analysis) -> HashMap<NodeIndex, String> {
-    let base = |node: NodeIndex| -> String {
-        let data = diagram.node(node);
-        let label = data.display_label();
-        let title = if data.shape == Shape::Taskbox { label.split('|').next().unwrap_or(label) } else { label };
-        let title = title.trim();
-        if title.is_empty() {
-            data.id.clone()
-        } else {
-            title.to_owned()
+impl Names {
+    fn new(diagram: &Diagram, analysis: &Analysis) -> Names {
+        let named: Vec<NodeIndex> = diagram
+            .node_indices()
+            .filter(|&n| analysis.reading.in_process[n.index()])
+            .filter(|&n| matches!(analysis.roles[n.index()].kind, Kind::Task | Kind::Decision | Kind::End))
+            .collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &node in &named {
+            *counts.entry(outcomes::title(diagram, node)).or_default() += 1;
         }
-    };
-    let named: Vec<NodeIndex> = diagram
-        .node_indices()
-        .filter(|&n| matches!(analysis.roles[n.index()].kind, Kind::Task | Kind::Decision | Kind::End))
-        .collect();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for &node in &named {
-        *counts.entry(base(node)).or_default() += 1;
-    }
-    let mut names = HashMap::new();
-    for node in named {
-        let label = base(node);
-        let name = if counts[&label] > 1 {
-            let suffix = format!(" ({})", diagram.node(node).id);
-            format!("{}{suffix}", cut(&label, MAX_NAME_CHARS - suffix.chars().count()))
-        } else {
-            cut(&label, MAX_NAME_CHARS)
-        };
-        names.insert(node, name);
-    }
-    names
-}
-
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect::<String>().trim_end().to_owned()
-}
-
-/// Parts that are no nesting of blocks: labelled with their fork, their
-/// join and an edge that crosses between branches.
-fn unstructured_refusals(diagram: &Diagram, analysis: &Analysis) -> Vec<Diagnostic> {
-    let mut refusals = Vec::new();
-    analysis.structure.walk(&mut |region| {
-        let Region::Unstructured { entry, exit, parts } = region else { return };
-        let mut inside = Vec::new();
-        for part in parts {
-            part.walk(&mut |inner| {
-                if let Region::Node { node } = inner {
-                    inside.push(*node);
-                }
-            });
+        let mut of_node = HashMap::new();
+        for node in named {
+            let label = outcomes::title(diagram, node);
+            // A label used twice is told apart by the node id.
+            let name = if counts[label] > 1 {
+                let suffix = format!(" ({})", diagram.node(node).id);
+                format!("{}{suffix}", cut(label, MAX_NAME_CHARS - suffix.chars().count()))
+            } else {
+                cut(label, MAX_NAME_CHARS)
+            };
+            of_node.insert(node, name);
         }
-        inside.sort();
-        let id = |node: Option<NodeIndex>, absent: &str| node.map_or(absent.to_owned(), |n| format!("`{}`", diagram.node(n).id));
-        let primary = entry.or(inside.first().copied()).map_or(crate::syntax::Span::default(), |n| diagram.node(n).id_span);
-        let mut diagnostic = Diagnostic::new(
-            Code::E024,
-            format!(
-                "cannot compile: the part from {} to {} is not block-structured",
-                id(*entry, "the start"),
-                id(*exit, "the end")
-            ),
-            primary,
-            "paths part here…",
-        );
-        if let Some(exit) = exit {
-            diagnostic = diagnostic.with_label(diagram.node(*exit).id_span, "…and meet here, but not as nested blocks");
+        let taken = of_node.values().cloned().collect();
+        let mut names = Names { of_node, of_choice: HashMap::new(), taken };
+        for &node in &analysis.reading.choices {
+            let wanted = format!("Outcome of {}", outcomes::title(diagram, node));
+            let name = names.fresh(&wanted);
+            names.of_choice.insert(node, name);
         }
-        // An edge into a node inside the part that already has another way
-        // in: where the branches cross.
-        let crossing = diagram.edges.iter().find(|edge| {
-            inside.binary_search(&edge.target).is_ok()
-                && Some(edge.target) != *entry
-                && analysis.flow.incoming[edge.target.index()].len() > 1
-        });
-        if let Some(edge) = crossing {
-            diagnostic = diagnostic.with_label(edge.span, "this edge joins paths of different branches");
-        }
-        refusals.push(diagnostic.with_help(
-            "a workflow definition nests Parallel and Decision blocks: make every fork's branches meet at one join (and every decision's at one merge), or run `flowzap lint --structure` to see the unstructured part",
-        ));
-    });
-    refusals
-}
-
-fn several_starts(diagram: &Diagram, analysis: &Analysis) -> Option<Diagnostic> {
-    (analysis.flow.sources.len() > 1).then(|| {
-        several_starts_diagnostic(
-            diagram,
-            &analysis.flow.sources,
-            "cannot compile",
-            "a workflow definition has one startTask: keep one start event and connect the others after it",
-        )
-    })
-}
-
-/// E025 for a diagram that starts at every node of `sources` (two or more),
-/// labelling each of them.
-pub fn several_starts_diagnostic(diagram: &Diagram, sources: &[NodeIndex], what: &str, help: &str) -> Diagnostic {
-    let ids: Vec<String> = sources.iter().map(|&n| format!("`{}`", diagram.node(n).id)).collect();
-    let mut diagnostic = Diagnostic::new(
-        Code::E025,
-        format!("{what}: the diagram starts at {} places ({})", sources.len(), ids.join(", ")),
-        diagram.node(sources[0]).id_span,
-        "one start",
-    );
-    for &other in &sources[1..] {
-        diagnostic = diagnostic.with_label(diagram.node(other).id_span, "another start");
-    }
-    diagnostic.with_help(help)
-}
-
-fn refuse(span: crate::syntax::Span, message: String, label: &str, help: &str) -> Refusal {
-    Box::new(Diagnostic::new(Code::E025, message, span, label).with_help(help))
-}
-
-impl Lowering<'_> {
-    fn id(&self, node: NodeIndex) -> &str {
-        &self.diagram.node(node).id
-    }
-
-    fn push(&mut self, key: (usize, u8), state: State) {
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.push((key, state));
-        }
-    }
-
-    fn close_scope(&mut self) -> Vec<State> {
-        let mut states = self.scopes.pop().unwrap_or_default();
-        states.sort_by_key(|(key, _)| *key);
-        states.into_iter().map(|(_, state)| state).collect()
+        names
     }
 
     /// A name not used yet, from `wanted`.
@@ -260,287 +229,1320 @@ impl Lowering<'_> {
         self.taken.insert(name.clone());
         name
     }
+}
 
-    fn terminate_state(&mut self, wanted: &str, key: (usize, u8)) -> String {
-        let name = self.fresh(wanted);
-        self.push(key, State { name: name.clone(), node: None, description: None, kind: StateKind::Terminate });
-        name
-    }
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect::<String>().trim_end().to_owned()
+}
 
-    /// A name to transition to: `Finish` becomes a Terminate state.
-    fn target(
-        &mut self,
-        cont: &Cont,
-        key: (usize, u8),
-        span: crate::syntax::Span,
-        what: &str,
-    ) -> Result<String, Refusal> {
-        match cont {
-            Cont::To(name) => Ok(name.clone()),
-            Cont::Finish => Ok(self.terminate_state("Done", key)),
-            Cont::BranchEnd => Err(refuse(
-                span,
-                format!("cannot compile: {what} is the last step of a parallel branch"),
-                "ends a branch",
-                "a Decision or Parallel task cannot end a branch: add a task after it, before the branch ends",
-            )),
-        }
-    }
+/// One depth-first search over the live items from the entries.
+struct Search {
+    /// Items reached, in reverse postorder: a topological order of the
+    /// graph without the links that close cycles.
+    order: Vec<usize>,
+    position: Vec<usize>,
+    is_back: Vec<bool>,
+}
 
-    /// Adds the state that stands for `node`, named by its label; control
-    /// enters the node there.
-    fn node_state(&mut self, node: NodeIndex, kind: StateKind) -> Cont {
-        let name = self.names[&node].clone();
-        let state = State {
-            name: name.clone(),
-            node: Some(node),
-            description: super::node_description(self.diagram.node(node)),
-            kind,
+impl<'a> Lowering<'a> {
+    fn new(diagram: &'a Diagram, analysis: &'a Analysis) -> Lowering<'a> {
+        let count = diagram.nodes.len();
+        let mut lowering = Lowering {
+            diagram,
+            analysis,
+            kind: (0..count).map(|n| Item::Node(NodeIndex::new(n))).collect(),
+            key: (0..count).map(|n| (n, 1)).collect(),
+            owner: vec![None; count],
+            links: Vec::with_capacity(diagram.edges.len()),
+            out: vec![Vec::new(); count],
+            inc: vec![Vec::new(); count],
+            blocks: Vec::new(),
+            names: Names::new(diagram, analysis),
+            notes: Vec::new(),
         };
-        self.push((node.index(), 1), state);
-        Cont::To(name)
+        for (index, edge) in diagram.edges.iter().enumerate() {
+            lowering.link(edge.source.index(), edge.target.index(), Some(EdgeIndex::new(index)));
+        }
+        lowering
     }
 
-    fn region(&mut self, region: &Region, next: Cont) -> Result<Cont, Refusal> {
-        match region {
-            Region::Node { node } => self.node(*node, next),
-            Region::Sequence { parts } => self.sequence(parts, next),
-            Region::Parallel { split, branches, .. } => self.parallel(*split, branches, next),
-            Region::Choice { split: Some(decision), branches, .. } => self.choice(*decision, branches, next),
-            Region::Choice { split: None, .. } | Region::Unstructured { .. } => Err(refuse(
-                crate::syntax::Span::default(),
-                "cannot compile: the diagram is not block-structured".to_owned(),
-                "",
-                "run `flowzap lint --structure` to see why",
-            )),
-            Region::Loop { body, back } => self.looping(body, back.as_deref(), next),
+    fn item(&mut self, kind: Item, key: (usize, u8)) -> usize {
+        self.kind.push(kind);
+        self.key.push(key);
+        self.owner.push(None);
+        self.out.push(Vec::new());
+        self.inc.push(Vec::new());
+        self.kind.len() - 1
+    }
+
+    fn link(&mut self, from: usize, to: usize, edge: Option<EdgeIndex>) -> usize {
+        self.links.push(Link { from, to, edge, alive: true });
+        let id = self.links.len() - 1;
+        self.out[from].push(id);
+        self.inc[to].push(id);
+        id
+    }
+
+    fn outs(&self, item: usize) -> Vec<usize> {
+        self.out[item].iter().copied().filter(|&l| self.links[l].alive).collect()
+    }
+
+    fn ins(&self, item: usize) -> Vec<usize> {
+        self.inc[item].iter().copied().filter(|&l| self.links[l].alive).collect()
+    }
+
+    fn role_split(&self, item: usize) -> Split {
+        match self.kind[item] {
+            Item::Node(node) => self.analysis.roles[node.index()].split,
+            _ => Split::None,
         }
     }
 
-    fn sequence(&mut self, parts: &[Region], mut next: Cont) -> Result<Cont, Refusal> {
-        // A decision is written as its own node followed by the choice it
-        // opens; the choice builds the Decision state, so the node is skipped.
-        let mut built_by_choice: Option<NodeIndex> = None;
-        for part in parts.iter().rev() {
-            if let (Region::Node { node }, Some(decision)) = (part, built_by_choice) {
-                if *node == decision {
-                    built_by_choice = None;
-                    continue;
+    fn is_fork(&self, item: usize) -> bool {
+        let forks = match self.kind[item] {
+            Item::Node(_) => self.role_split(item) != Split::Exclusive,
+            Item::Barrier => true,
+            Item::Block(_) | Item::BranchEnd => false,
+        };
+        forks && self.outs(item).len() >= 2
+    }
+
+    fn entries(&self) -> Vec<usize> {
+        self.analysis.flow.sources.iter().map(|node| node.index()).collect()
+    }
+
+    fn search(&self) -> Search {
+        let count = self.kind.len();
+        let mut position = vec![usize::MAX; count];
+        let mut is_back = vec![false; self.links.len()];
+        let mut postorder = Vec::new();
+        let mut state = vec![0u8; count]; // 0 new, 1 on stack, 2 done
+        for root in self.entries() {
+            if state[root] != 0 {
+                continue;
+            }
+            state[root] = 1;
+            let mut stack = vec![(root, self.outs(root), 0usize)];
+            while let Some((item, outs, next)) = stack.last_mut() {
+                if let Some(&link) = outs.get(*next) {
+                    *next += 1;
+                    let target = self.links[link].to;
+                    match state[target] {
+                        0 => {
+                            state[target] = 1;
+                            let target_outs = self.outs(target);
+                            stack.push((target, target_outs, 0));
+                        }
+                        1 => is_back[link] = true,
+                        _ => {}
+                    }
+                } else {
+                    state[*item] = 2;
+                    postorder.push(*item);
+                    stack.pop();
                 }
             }
-            if let Some(decision) = built_by_choice.take() {
-                return Err(refuse(
-                    self.diagram.node(decision).id_span,
-                    format!("cannot compile: decision `{}` both closes a loop and opens a choice", self.id(decision)),
-                    "decides twice",
-                    "give the loop's decision and the following choice a node each",
-                ));
-            }
-            if let Region::Choice { split: Some(decision), .. } = part {
-                built_by_choice = Some(*decision);
-            }
-            next = self.region(part, next)?;
         }
-        if built_by_choice.is_some() {
-            // The choice opened the sequence: its decision came from outside
-            // (it cannot, in a tree from the reduction), so this is a bug guard.
-            return Err(refuse(
-                crate::syntax::Span::default(),
-                "cannot compile: a choice without its decision".to_owned(),
-                "",
-                "",
-            ));
+        postorder.reverse();
+        for (at, &item) in postorder.iter().enumerate() {
+            position[item] = at;
         }
-        Ok(next)
+        Search { order: postorder, position, is_back }
     }
 
-    fn node(&mut self, node: NodeIndex, next: Cont) -> Result<Cont, Refusal> {
-        let role = self.analysis.roles[node.index()];
-        match role.kind {
-            Kind::Start | Kind::Intermediate => Ok(next),
-            Kind::End => match next {
-                Cont::BranchEnd => Ok(Cont::BranchEnd),
-                _ => Ok(self.node_state(node, StateKind::Terminate)),
-            },
-            Kind::Task => {
-                let next = match next {
-                    Cont::To(target) => Next::To(target),
-                    Cont::BranchEnd | Cont::Finish => Next::End,
-                };
-                Ok(self.node_state(node, StateKind::Task { next }))
+    /// The immediate post-dominator of every reached item in the graph
+    /// without the links that close cycles; `None`: the end.
+    fn post_dominators(&self, search: &Search) -> Vec<Option<usize>> {
+        let reached = search.order.len();
+        let mut graph = DiGraph::<(), ()>::with_capacity(reached + 1, self.links.len() + reached);
+        for _ in 0..=reached {
+            graph.add_node(());
+        }
+        let sink = NodeIndex::new(reached);
+        for &item in &search.order {
+            // Only items with no way on at all end the flow: one whose ways
+            // on all go round a loop is no end, and stays off the sink.
+            let leaves = self.outs(item).is_empty();
+            for link in self.outs(item) {
+                if search.is_back[link] {
+                    continue;
+                }
+                let target = self.links[link].to;
+                if search.position[target] != usize::MAX {
+                    graph.add_edge(NodeIndex::new(search.position[target]), NodeIndex::new(search.position[item]), ());
+                }
             }
-            Kind::Decision => {
-                // A decision outside a choice or loop has one outcome.
-                let span = self.diagram.node(node).id_span;
-                let default = self.target(&next, (node.index(), 2), span, &format!("decision `{}`", self.id(node)))?;
-                Ok(self.node_state(node, StateKind::Decision { choices: Vec::new(), default }))
+            if leaves {
+                graph.add_edge(sink, NodeIndex::new(search.position[item]), ());
             }
         }
+        let tree = dominators::simple_fast(&graph, sink);
+        let mut ipdom = vec![None; self.kind.len()];
+        for &item in &search.order {
+            let up = tree.immediate_dominator(NodeIndex::new(search.position[item]));
+            ipdom[item] = up.filter(|&n| n != sink).map(|n| search.order[n.index()]);
+        }
+        ipdom
     }
 
-    fn parallel(&mut self, split: Option<NodeIndex>, branches: &[Region], next: Cont) -> Result<Cont, Refusal> {
-        let Some(split) = split else {
-            return Err(refuse(
-                crate::syntax::Span::default(),
-                "cannot compile: a parallel block without a fork".to_owned(),
-                "",
-                "",
-            ));
-        };
-        let span = self.diagram.node(split).id_span;
-        let key = (split.index(), 3);
-        let mut scopes = Vec::new();
-        for branch in branches {
-            self.scopes.push(Vec::new());
-            let entry = self.region(branch, Cont::BranchEnd)?;
-            let states = self.close_scope();
-            if let Cont::To(start) = entry {
-                scopes.push(Scope { start, states });
+    /// Collapses every fork with its join into a block, innermost first,
+    /// regrouping crossing parts where they hold only parallel flow.
+    fn collapse_blocks(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let mut regrouped_forks = HashSet::new();
+        loop {
+            let search = self.search();
+            let ipdom = self.post_dominators(&search);
+            let mut forks: Vec<usize> = search.order.iter().copied().filter(|&item| self.is_fork(item)).collect();
+            // Inner forks come later in a topological order.
+            forks.reverse();
+            let mut collapsed = false;
+            let mut failed: Vec<Crossing> = Vec::new();
+            for fork in forks {
+                let join = ipdom[fork];
+                if join.is_some_and(|j| self.owner[j].is_some()) {
+                    failed.push(Crossing { fork, join, link: None });
+                    continue;
+                }
+                match self.try_collapse(fork, join) {
+                    Ok(()) => collapsed = true,
+                    Err(crossing) => failed.push(crossing),
+                }
             }
-        }
-        if scopes.is_empty() {
-            return Ok(next);
-        }
-        let after =
-            self.target(&next, (split.index(), 4), span, &format!("the parallel block after `{}`", self.id(split)))?;
-        let wanted = match self.names.get(&split) {
-            Some(split_name) => format!("Parallel after {split_name}"),
-            None => format!("Parallel from {}", self.diagram.node(split).display_label()),
-        };
-        let name = self.fresh(&wanted);
-        self.push(
-            key,
-            State {
-                name: name.clone(),
-                node: None,
-                description: None,
-                kind: StateKind::Parallel { branches: scopes, next: after },
-            },
-        );
-        Ok(Cont::To(name))
-    }
-
-    /// The first diagram node control reaches in a region.
-    fn entry_node(region: &Region) -> Option<NodeIndex> {
-        match region {
-            Region::Node { node } => Some(*node),
-            Region::Sequence { parts } => parts.first().and_then(Self::entry_node),
-            Region::Parallel { split, .. } | Region::Choice { split, .. } => *split,
-            Region::Loop { body, .. } => Self::entry_node(body),
-            Region::Unstructured { entry, .. } => *entry,
+            if failed.is_empty() {
+                return Ok(());
+            }
+            // Collapses change the graph the search describes: look again
+            // before regrouping what still fails.
+            if collapsed {
+                continue;
+            }
+            // The smallest part around a failed fork that can be regrouped:
+            // failed forks are in inner-first order already.
+            let mut blocked = Vec::new();
+            let mut regrouped = false;
+            for crossing in &failed {
+                // Regrouping nests a part for good; a second time would loop.
+                if !regrouped_forks.insert(crossing.fork) {
+                    blocked.push((*crossing, "its branches still cross after regrouping".to_owned()));
+                    continue;
+                }
+                match self.regroup(crossing.fork, ipdom[crossing.fork], &search) {
+                    Ok(()) => {
+                        regrouped = true;
+                        break;
+                    }
+                    Err(reason) => blocked.push((*crossing, reason)),
+                }
+            }
+            if !regrouped {
+                return Err(vec![self.refusal(&failed, &blocked)]);
+            }
         }
     }
 
-    /// The Decision state of `decision`: one choice per labelled outcome, the
-    /// unlabelled (or else the last) outcome as default.
-    fn decision_state(
-        &mut self,
-        decision: NodeIndex,
-        target_of: &dyn Fn(NodeIndex) -> Option<String>,
-        fallback: &str,
-    ) -> Result<(), Refusal> {
-        let outs = self.analysis.flow.outgoing[decision.index()].clone();
-        let unlabelled: Vec<_> = outs.iter().filter(|e| self.diagram.edges[e.index()].label.is_none()).collect();
-        if unlabelled.len() > 1 {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::E025,
-                    format!("cannot compile: decision `{}` has {} outcomes without labels", self.id(decision), unlabelled.len()),
-                    self.diagram.node(decision).id_span,
-                    "which outcome is which?",
-                )
-                .with_label(self.diagram.edges[unlabelled[1].index()].span, "a second unlabelled outcome")
-                .with_help("label every outcome (`[label=\"Yes\"]`): a compiled decision tests the labels, and only one outcome can be the default"),
-            ));
+    /// Moves the branches of `fork` into a block when they are apart: no
+    /// item in two branches, nothing outside entering one, every way out
+    /// leading to `join` (`None`: the branches end on their own).
+    fn try_collapse(&mut self, fork: usize, join: Option<usize>) -> Result<(), Crossing> {
+        let fail = |link| Crossing { fork, join, link };
+        let mut branch_of: HashMap<usize, usize> = HashMap::new();
+        let mut branches: Vec<Branch> = Vec::new();
+        for first_link in self.outs(fork) {
+            let first = self.links[first_link].to;
+            if Some(first) == join {
+                continue; // an empty branch: nothing to run
+            }
+            let number = branches.len();
+            let mut members = Vec::new();
+            let mut queue = VecDeque::from([(first, first_link)]);
+            while let Some((item, via)) = queue.pop_front() {
+                if item == fork || (item != first && self.is_fork(item)) {
+                    return Err(fail(Some(via)));
+                }
+                match branch_of.get(&item) {
+                    Some(&other) if other == number => continue,
+                    Some(_) => return Err(fail(Some(via))),
+                    None => {}
+                }
+                branch_of.insert(item, number);
+                members.push(item);
+                for link in self.outs(item) {
+                    let target = self.links[link].to;
+                    if Some(target) != join {
+                        queue.push_back((target, link));
+                    }
+                }
+            }
+            if self.is_fork(first) {
+                return Err(fail(Some(first_link)));
+            }
+            branches.push(Branch { entry: first, members });
         }
-        let mut choices = Vec::new();
-        let mut default = None;
-        let default_edge = unlabelled.first().copied().copied().or(outs.last().copied());
-        for edge in &outs {
-            let data = &self.diagram.edges[edge.index()];
-            let target = target_of(data.target).unwrap_or_else(|| fallback.to_owned());
-            if Some(*edge) == default_edge {
-                default = Some(target);
-            } else if let Some(label) = &data.label {
-                choices.push((label.clone(), target));
+        for (number, branch) in branches.iter().enumerate() {
+            for &member in &branch.members {
+                for link in self.ins(member) {
+                    let source = self.links[link].from;
+                    let inside = branch_of.get(&source) == Some(&number) || (source == fork && member == branch.entry);
+                    if !inside {
+                        return Err(fail(Some(link)));
+                    }
+                }
             }
         }
-        let default = default.unwrap_or_else(|| fallback.to_owned());
-        self.node_state(decision, StateKind::Decision { choices, default });
+
+        let name = self.block_name(fork);
+        let block = self.blocks.len();
+        let block_item = self.item(Item::Block(block), (self.key[fork].0, 3));
+        for link in self.outs(fork) {
+            self.links[link].alive = false;
+        }
+        self.link(fork, block_item, None);
+        for (number, branch) in branches.iter().enumerate() {
+            let end = self.item(Item::BranchEnd, (usize::MAX, 0));
+            self.owner[end] = Some((block, number));
+            for &member in &branch.members {
+                self.owner[member] = Some((block, number));
+                for link in self.outs(member) {
+                    if Some(self.links[link].to) == join {
+                        self.links[link].alive = false;
+                        let edge = self.links[link].edge;
+                        self.link(member, end, edge);
+                    }
+                }
+            }
+        }
+        if let Some(join) = join {
+            self.link(block_item, join, None);
+        }
+        self.blocks.push(Block { fork, branches, name });
         Ok(())
     }
 
-    fn choice(&mut self, decision: NodeIndex, branches: &[Region], next: Cont) -> Result<Cont, Refusal> {
-        let span = self.diagram.node(decision).id_span;
-        let mut entries: Vec<(Option<NodeIndex>, Option<String>)> = Vec::new();
-        for branch in branches {
-            let entry = match self.region(branch, next.clone())? {
-                Cont::To(name) => Some(name),
-                _ => None,
-            };
-            entries.push((Self::entry_node(branch), entry));
-        }
-        // Only an outcome that goes straight on (an empty branch) needs a
-        // name for what follows the choice.
-        let outs = self.analysis.flow.outgoing[decision.index()].clone();
-        let straight_on = outs.iter().any(|edge| {
-            let target = self.diagram.edges[edge.index()].target;
-            !entries.iter().any(|(node, name)| *node == Some(target) && name.is_some())
-        });
-        let after = if straight_on {
-            self.target(&next, (decision.index(), 4), span, &format!("decision `{}`", self.id(decision)))?
-        } else {
-            String::new()
-        };
-        let lookup = |target: NodeIndex| {
-            entries.iter().find(|(node, _)| *node == Some(target)).and_then(|(_, name)| name.clone())
-        };
-        self.decision_state(decision, &lookup, &after)?;
-        Ok(Cont::To(self.names[&decision].clone()))
-    }
-
-    fn looping(&mut self, body: &Region, back: Option<&Region>, next: Cont) -> Result<Cont, Refusal> {
-        let Some(decision) = body.exit_node().filter(|&d| self.analysis.roles[d.index()].kind == Kind::Decision) else {
-            let at = body.exit_node().map(|n| self.diagram.node(n).id_span).unwrap_or_default();
-            return Err(refuse(
-                at,
-                "cannot compile: a cycle that no decision leaves".to_owned(),
-                "the cycle turns here",
-                "end the repeated part with a decision (diamond) whose outcomes go back or on",
-            ));
-        };
-        let decision_name = self.names[&decision].clone();
-        let span = self.diagram.node(decision).id_span;
-        let after =
-            self.target(&next, (decision.index(), 4), span, &format!("loop decision `{}`", self.id(decision)))?;
-        // The body without its final decision leads to the decision.
-        let body_without_decision: Vec<Region> = match body {
-            Region::Sequence { parts } => parts[..parts.len().saturating_sub(1)].to_vec(),
-            _ => Vec::new(),
-        };
-        let body_entry = match self.sequence(&body_without_decision, Cont::To(decision_name.clone()))? {
-            Cont::To(name) => name,
-            _ => decision_name.clone(),
-        };
-        let back_entry = match back {
-            Some(back) => match self.region(back, Cont::To(body_entry.clone()))? {
-                Cont::To(name) => name,
-                _ => body_entry.clone(),
+    fn block_name(&mut self, fork: usize) -> String {
+        let wanted = match self.kind[fork] {
+            Item::Node(node) => match self.names.of_node.get(&node) {
+                Some(name) => format!("Parallel after {name}"),
+                None => format!("Parallel from {}", outcomes::title(self.diagram, node)),
             },
-            None => body_entry.clone(),
-        };
-        let body_first = Self::entry_node(body);
-        let back_first = back.and_then(Self::entry_node);
-        let lookup = |target: NodeIndex| {
-            if Some(target) == back_first {
-                Some(back_entry.clone())
-            } else if Some(target) == body_first {
-                Some(body_entry.clone())
-            } else {
-                None
+            _ => {
+                let firsts: Vec<String> =
+                    self.outs(fork).iter().map(|&link| self.item_title(self.links[link].to)).collect();
+                format!("Parallel: {}", firsts.join(", "))
             }
         };
-        self.decision_state(decision, &lookup, &after)?;
-        Ok(Cont::To(body_entry))
+        self.names.fresh(&wanted)
     }
+
+    fn item_title(&self, item: usize) -> String {
+        match self.kind[item] {
+            Item::Node(node) => outcomes::title(self.diagram, node).to_owned(),
+            Item::Block(block) => self.blocks[block].name.clone(),
+            Item::Barrier | Item::BranchEnd => "…".to_owned(),
+        }
+    }
+
+    fn item_id(&self, item: usize) -> String {
+        match self.kind[item] {
+            Item::Node(node) => format!("`{}`", self.diagram.node(node).id),
+            Item::Block(block) => match self.kind[self.blocks[block].fork] {
+                Item::Node(node) => format!("(the block after `{}`)", self.diagram.node(node).id),
+                _ => "(a block)".to_owned(),
+            },
+            Item::Barrier | Item::BranchEnd => "(a join)".to_owned(),
+        }
+    }
+
+    /// Rewrites the part between `fork` and `join` as nested blocks when it
+    /// has no other way in or out and its exclusive flow (decisions, loops)
+    /// keeps to pieces with one way in and one way out, which are nested as
+    /// single steps; reports what was added. `Err` says why not.
+    fn regroup(&mut self, fork: usize, join: Option<usize>, search: &Search) -> Result<(), String> {
+        // The part: everything the fork reaches before its join.
+        let mut members: Vec<usize> = Vec::new();
+        let mut index_of: HashMap<usize, usize> = HashMap::new();
+        let mut queue: VecDeque<usize> = self.outs(fork).iter().map(|&l| self.links[l].to).collect();
+        while let Some(item) = queue.pop_front() {
+            if Some(item) == join || index_of.contains_key(&item) {
+                continue;
+            }
+            if item == fork {
+                return Err("its branches lead back to the fork".to_owned());
+            }
+            if members.len() >= MOST_REGROUPED {
+                return Err(format!("the part holds more than {MOST_REGROUPED} steps"));
+            }
+            index_of.insert(item, members.len());
+            members.push(item);
+            queue.extend(self.outs(item).iter().map(|&l| self.links[l].to));
+        }
+        for &member in &members {
+            for link in self.ins(member) {
+                let source = self.links[link].from;
+                if source != fork && !index_of.contains_key(&source) {
+                    return Err("another path enters it from outside".to_owned());
+                }
+            }
+        }
+        let units = self.exclusive_pieces(fork, join, &members, &index_of)?;
+        let mut unit_of: HashMap<usize, usize> = HashMap::new();
+        for (u, unit) in units.iter().enumerate() {
+            for &item in &unit.items {
+                unit_of.insert(item, u);
+            }
+        }
+        // The pieces in a topological order (the diagram's order on ties);
+        // a cycle between pieces cannot be nested.
+        let count = units.len();
+        let mut unit_succ: Vec<Vec<usize>> = vec![Vec::new(); count];
+        let mut indegree = vec![0usize; count];
+        let mut to_join = vec![false; count];
+        for (u, unit) in units.iter().enumerate() {
+            for &item in &unit.items {
+                for link in self.outs(item) {
+                    let target = self.links[link].to;
+                    match unit_of.get(&target) {
+                        Some(&v) if v != u => {
+                            if !unit_succ[u].contains(&v) {
+                                unit_succ[u].push(v);
+                                indegree[v] += 1;
+                            }
+                        }
+                        Some(_) => {}
+                        None => to_join[u] = true,
+                    }
+                }
+            }
+        }
+        let rank: Vec<usize> = units.iter().map(|unit| self.key[unit.entry].0).collect();
+        let mut ready: std::collections::BTreeSet<(usize, usize)> =
+            (0..count).filter(|&u| indegree[u] == 0).map(|u| (rank[u], u)).collect();
+        let mut order = Vec::with_capacity(count);
+        while let Some(first) = ready.pop_first() {
+            let u = first.1;
+            order.push(u);
+            for &v in &unit_succ[u] {
+                indegree[v] -= 1;
+                if indegree[v] == 0 {
+                    ready.insert((rank[v], v));
+                }
+            }
+        }
+        if order.len() < count {
+            let stuck = (0..count).find(|u| !order.contains(u)).unwrap_or(0);
+            return Err(format!("the part holds a cycle through {}", self.item_id(units[stuck].entry)));
+        }
+        let position: Vec<usize> = {
+            let mut position = vec![0; count];
+            for (at, &u) in order.iter().enumerate() {
+                position[u] = at;
+            }
+            position
+        };
+        let succ: Vec<Vec<usize>> =
+            order.iter().map(|&u| unit_succ[u].iter().map(|&v| position[v]).collect()).collect();
+        let desc = descendants(&succ);
+        let anc = ancestors(&desc, count);
+        let _ = search;
+
+        // Waits the drawing implies twice over: an edge to a step that an
+        // edge's sibling already reaches. Dropping them changes nothing.
+        let mut implied: Vec<(String, String)> = Vec::new();
+        for (i, next) in succ.iter().enumerate() {
+            let unit = &units[order[i]];
+            for &j in next {
+                if next.iter().any(|&x| x != j && bit(&desc[x], j)) {
+                    implied.push((self.unit_id(unit), self.item_id(units[order[j]].entry)));
+                }
+            }
+            if to_join[order[i]] && !next.is_empty() {
+                if let Some(join) = join {
+                    implied.push((self.unit_id(unit), self.item_id(join)));
+                }
+            }
+        }
+
+        let ranks: Vec<usize> = order.iter().map(|&u| rank[u]).collect();
+        let (tree, added) = series_parallel(&desc, &anc, &ranks);
+        let shape = describe(&tree, &|i| self.unit_id(&units[order[i]]));
+
+        // Replace every link between pieces (and from the fork, and to the
+        // join) by the nested blocks' links; a piece keeps its inside.
+        for link in self.outs(fork) {
+            self.links[link].alive = false;
+        }
+        for (u, unit) in units.iter().enumerate() {
+            for &item in &unit.items {
+                for link in self.outs(item) {
+                    if unit_of.get(&self.links[link].to) != Some(&u) {
+                        self.links[link].alive = false;
+                    }
+                }
+            }
+        }
+        let mut ends: Vec<(usize, Vec<usize>)> = Vec::with_capacity(count);
+        let mut exit_edges: HashMap<usize, Vec<EdgeIndex>> = HashMap::new();
+        for &u in &order {
+            let mut exits: Vec<usize> = Vec::new();
+            for &(item, edge) in &units[u].exits {
+                if !exits.contains(&item) {
+                    exits.push(item);
+                }
+                if let Some(edge) = edge {
+                    exit_edges.entry(item).or_default().push(edge);
+                }
+            }
+            ends.push((units[u].entry, exits));
+        }
+        let key = self.key[fork].0;
+        self.materialise(&tree, fork, join, &ends, &exit_edges, key);
+        let name_of = |i: usize| self.unit_id(&units[order[i]]);
+        let added: Vec<(String, String)> =
+            added.iter().map(|&(a, b)| (name_of(a), self.item_id(units[order[b]].entry))).collect();
+
+        let fork_span = self.item_span(fork);
+        let join_span = join.and_then(|j| self.item_span(j));
+        let (code, summary) = if added.is_empty() {
+            (Code::I003, "no step waits longer than drawn".to_owned())
+        } else {
+            let waits: Vec<String> = added.iter().take(4).map(|(a, b)| format!("{b} waits for {a}")).collect();
+            let more = if added.len() > 4 { format!(" and {} more", added.len() - 4) } else { String::new() };
+            (Code::W034, format!("added synchronisation: {}{more}", waits.join(", ")))
+        };
+        let mut message = format!(
+            "the parallel part from {} to {} is compiled as {shape}: {summary}",
+            self.item_id(fork),
+            join.map_or("the end".to_owned(), |j| self.item_id(j))
+        );
+        if !implied.is_empty() {
+            let dropped: Vec<String> = implied.iter().take(3).map(|(a, b)| format!("{a} -> {b}")).collect();
+            message.push_str(&format!("; implied by longer paths, so dropped: {}", dropped.join(", ")));
+        }
+        if let Some(span) = fork_span {
+            let mut note = Diagnostic::new(code, message, span, "its branches cross");
+            if let Some(span) = join_span {
+                note = note.with_label(span, "where they are joined");
+            }
+            let help = if code == Code::W034 {
+                "a workflow definition nests Parallel blocks, so crossing branches are regrouped; to avoid the extra waiting, draw the branches so that each fork's branches meet at one join"
+            } else {
+                "a workflow definition nests Parallel blocks: the crossing branches are regrouped into nested blocks that wait for exactly what the diagram waits for"
+            };
+            self.notes.push(note.with_help(help));
+        }
+        Ok(())
+    }
+
+    fn unit_id(&self, unit: &Unit) -> String {
+        if unit.items.len() == 1 {
+            self.item_id(unit.entry)
+        } else {
+            format!("{}…", self.item_id(unit.entry))
+        }
+    }
+
+    /// The part's steps as pieces to nest: each decision and each loop goes
+    /// into the smallest piece around it with one way in (its entry) and
+    /// one way out (from its exit, to one step); every other step is a
+    /// piece of its own. `Err` when some decision or loop has no such piece.
+    fn exclusive_pieces(
+        &self,
+        fork: usize,
+        join: Option<usize>,
+        members: &[usize],
+        index_of: &HashMap<usize, usize>,
+    ) -> Result<Vec<Unit>, String> {
+        let k = members.len();
+        // Local graph: 0 the fork, 1..=k the members, k + 1 the way out.
+        let (root, out) = (0, k + 1);
+        let local = |item: usize| index_of.get(&item).map(|&i| i + 1);
+        let mut graph = DiGraph::<(), ()>::with_capacity(k + 2, self.links.len());
+        for _ in 0..k + 2 {
+            graph.add_node(());
+        }
+        for link in self.outs(fork) {
+            if let Some(m) = local(self.links[link].to) {
+                graph.add_edge(NodeIndex::new(root), NodeIndex::new(m), ());
+            }
+        }
+        for (i, &member) in members.iter().enumerate() {
+            let outs = self.outs(member);
+            if outs.is_empty() {
+                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(out), ());
+            }
+            for link in outs {
+                let target = local(self.links[link].to).unwrap_or(out);
+                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(target), ());
+            }
+        }
+        let dom = dominators::simple_fast(&graph, NodeIndex::new(root));
+        let pdom = dominators::simple_fast(petgraph::visit::Reversed(&graph), NodeIndex::new(out));
+        let mut cyclic = vec![false; k + 2];
+        for component in petgraph::algo::kosaraju_scc(&graph) {
+            let looped = component.len() > 1 || component.iter().any(|&n| graph.find_edge(n, n).is_some());
+            for n in component {
+                cyclic[n.index()] = looped;
+            }
+        }
+        let chain = |tree: &dominators::Dominators<NodeIndex>, from: usize, stop: usize| {
+            let mut nodes = vec![from];
+            let mut at = NodeIndex::new(from);
+            while nodes.len() < 8 {
+                match tree.immediate_dominator(at) {
+                    Some(up) if up.index() != stop => {
+                        nodes.push(up.index());
+                        at = up;
+                    }
+                    _ => break,
+                }
+            }
+            nodes
+        };
+        let mut pieces: Vec<Unit> = Vec::new();
+        for (i, &member) in members.iter().enumerate() {
+            let seed = self.role_split(member) == Split::Exclusive || cyclic[i + 1];
+            if !seed || pieces.iter().any(|piece| piece.items.contains(&member)) {
+                continue;
+            }
+            let entries = chain(&dom, i + 1, root);
+            let mut afters = chain(&pdom, i + 1, out);
+            afters.remove(0);
+            afters.push(out);
+            let mut found = None;
+            'search: for size in 0..entries.len() + afters.len() {
+                for (a, &entry) in entries.iter().enumerate() {
+                    let Some(&after) = afters.get(size.wrapping_sub(a)) else { continue };
+                    let after = (after != out).then(|| members[after - 1]);
+                    if let Some(piece) = self.piece(members[entry - 1], after, fork, join) {
+                        found = Some(piece);
+                        break 'search;
+                    }
+                }
+            }
+            let Some(piece) = found else {
+                let what = if cyclic[i + 1] { "a loop through" } else { "the decision" };
+                return Err(format!(
+                    "the part holds {what} {} whose paths cross its parallel branches",
+                    self.item_id(member)
+                ));
+            };
+            // A larger piece swallows the smaller ones it holds.
+            pieces.retain(|other| !other.items.iter().all(|item| piece.items.contains(item)));
+            if pieces.iter().any(|other| other.items.iter().any(|item| piece.items.contains(item))) {
+                return Err(format!("the decisions and loops around {} overlap", self.item_id(member)));
+            }
+            pieces.push(piece);
+        }
+        let mut units = pieces;
+        for &member in members {
+            if !units.iter().any(|unit| unit.items.contains(&member)) {
+                units.push(Unit { entry: member, exits: vec![(member, None)], items: vec![member] });
+            }
+        }
+        Ok(units)
+    }
+
+    /// The piece from `entry` up to `after` (`None`: up to the part's
+    /// join), if it is one: nothing enters it but at `entry`, everything
+    /// leaving it goes to `after`, and no parallel flow is inside.
+    fn piece(&self, entry: usize, after: Option<usize>, fork: usize, join: Option<usize>) -> Option<Unit> {
+        let stop = after.or(join);
+        let mut items = vec![entry];
+        let mut seen: HashSet<usize> = HashSet::from([entry]);
+        let mut queue = VecDeque::from([entry]);
+        let mut exits = Vec::new();
+        while let Some(item) = queue.pop_front() {
+            if self.is_fork(item) {
+                return None;
+            }
+            let outs = self.outs(item);
+            if outs.is_empty() && (after.is_some() || join.is_some()) {
+                return None;
+            }
+            for link in outs {
+                let target = self.links[link].to;
+                if Some(target) == stop {
+                    exits.push((item, self.links[link].edge));
+                    continue;
+                }
+                if target == fork || Some(target) == join {
+                    return None;
+                }
+                if seen.insert(target) {
+                    items.push(target);
+                    queue.push_back(target);
+                }
+            }
+        }
+        for &item in &items {
+            if item != entry && self.ins(item).iter().any(|&l| !seen.contains(&self.links[l].from)) {
+                return None;
+            }
+        }
+        if exits.is_empty() && join.is_some() {
+            return None;
+        }
+        Some(Unit { entry, exits, items })
+    }
+
+    fn item_span(&self, item: usize) -> Option<crate::syntax::Span> {
+        match self.kind[item] {
+            Item::Node(node) => Some(self.diagram.node(node).id_span),
+            _ => None,
+        }
+    }
+
+    /// Links the part's members as `tree` says, from `fork` to `join`.
+    fn materialise(
+        &mut self,
+        tree: &[Sp],
+        fork: usize,
+        join: Option<usize>,
+        pieces: &[(usize, Vec<usize>)],
+        exit_edges: &HashMap<usize, Vec<EdgeIndex>>,
+        key: usize,
+    ) {
+        // Entries and exits of every tree node, children before parents.
+        let mut ends: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); tree.len()];
+        for (id, node) in tree.iter().enumerate().rev() {
+            ends[id] = match node {
+                Sp::Leaf(i) => (vec![pieces[*i].0], pieces[*i].1.clone()),
+                Sp::Par(children) => {
+                    let mut entries = Vec::new();
+                    let mut exits = Vec::new();
+                    for &child in children {
+                        // A branch has one first step: a branch that starts
+                        // with steps side by side gets a fork of its own.
+                        if ends[child].0.len() > 1 {
+                            let firsts = std::mem::take(&mut ends[child].0);
+                            let before = firsts.iter().map(|&f| self.key[f].0).min().unwrap_or(key);
+                            let split = self.item(Item::Barrier, (before, 0));
+                            for &first in &firsts {
+                                self.link(split, first, None);
+                            }
+                            ends[child].0 = vec![split];
+                        }
+                        entries.extend(ends[child].0.iter().copied());
+                        exits.extend(ends[child].1.iter().copied());
+                    }
+                    (entries, exits)
+                }
+                Sp::Seq(children) => match (children.first(), children.last()) {
+                    (Some(&first), Some(&last)) => (ends[first].0.clone(), ends[last].1.clone()),
+                    _ => (Vec::new(), Vec::new()),
+                },
+            };
+        }
+        // Only what the root still holds: flattening leaves old nodes behind.
+        let mut held = vec![false; tree.len()];
+        let mut stack = vec![0];
+        while let Some(id) = stack.pop() {
+            if id < tree.len() && !held[id] {
+                held[id] = true;
+                if let Sp::Seq(children) | Sp::Par(children) = &tree[id] {
+                    stack.extend(children.iter().copied());
+                }
+            }
+        }
+        for (id, node) in tree.iter().enumerate() {
+            if !held[id] {
+                continue;
+            }
+            if let Sp::Seq(children) = node {
+                for pair in children.windows(2) {
+                    let (exits, entries) = (ends[pair[0]].1.clone(), ends[pair[1]].0.clone());
+                    self.connect(&exits, &entries, exit_edges, key);
+                }
+            }
+        }
+        if let Some((entries, exits)) = ends.first().cloned() {
+            self.connect(&[fork], &entries, exit_edges, key);
+            if let Some(join) = join {
+                self.connect(&exits, &[join], exit_edges, key);
+            }
+        }
+    }
+
+    /// Every item of `from` before every item of `to`: direct links when one
+    /// side is a single item, else through an added join.
+    /// A piece that ends in a decision keeps the edge of its way out, which
+    /// names that outcome (`exit_edges`).
+    fn connect(&mut self, from: &[usize], to: &[usize], exit_edges: &HashMap<usize, Vec<EdgeIndex>>, key: usize) {
+        if from.len() > 1 && to.len() > 1 {
+            // Placed in the output after the last step it waits for.
+            let after = from.iter().map(|&a| self.key[a].0).filter(|&k| k != usize::MAX).max().unwrap_or(key);
+            let barrier = self.item(Item::Barrier, (after, 2));
+            for &a in from {
+                for edge in ways_out(exit_edges, a) {
+                    self.link(a, barrier, edge);
+                }
+            }
+            for &b in to {
+                self.link(barrier, b, None);
+            }
+        } else {
+            for &a in from {
+                for &b in to {
+                    for edge in ways_out(exit_edges, a) {
+                        self.link(a, b, edge);
+                    }
+                }
+            }
+        }
+    }
+
+    /// E024 for the outermost fork that could not be nested.
+    fn refusal(&self, failed: &[Crossing], blocked: &[(Crossing, String)]) -> Diagnostic {
+        let outer = failed.last().copied().unwrap_or(Crossing { fork: 0, join: None, link: None });
+        let span = self.item_span(outer.fork).or_else(|| failed.iter().find_map(|c| self.item_span(c.fork)));
+        let mut diagnostic = Diagnostic::new(
+            Code::E024,
+            format!(
+                "cannot compile: the parallel part from {} to {} cannot be written as nested Parallel blocks",
+                self.item_id(outer.fork),
+                outer.join.map_or("the end".to_owned(), |j| self.item_id(j))
+            ),
+            span.unwrap_or_default(),
+            "its branches part here…",
+        );
+        if let Some(span) = outer.join.and_then(|j| self.item_span(j)) {
+            diagnostic = diagnostic.with_label(span, "…and should meet here");
+        }
+        let crossing = failed.iter().find_map(|c| c.link).and_then(|link| self.links[link].edge);
+        if let Some(edge) = crossing {
+            diagnostic =
+                diagnostic.with_label(self.diagram.edges[edge.index()].span, "this edge crosses between branches");
+        }
+        let reason = blocked.iter().rev().map(|(_, reason)| reason.as_str()).next().unwrap_or("its branches cross");
+        diagnostic.with_help(format!(
+            "a workflow definition nests Parallel blocks, whose branches stay apart until one join; crossing branches are regrouped only when they hold nothing but parallel steps, and here {reason}. Make the branches meet at one join, or compile to BPMN, which needs no nesting"
+        ))
+    }
+
+    /// Builds the scopes, innermost blocks first (a block only holds blocks
+    /// made before it), then the top scope.
+    fn emit(&mut self) -> Scope {
+        let mut emitter = Emitter { lowering: self, branch_scopes: Vec::new(), done: None };
+        for block in 0..emitter.lowering.blocks.len() {
+            let mut scopes = Vec::new();
+            for number in 0..emitter.lowering.blocks[block].branches.len() {
+                let entry = emitter.lowering.blocks[block].branches[number].entry;
+                let scope = emitter.scope(Some((block, number)), &[entry]);
+                if let Some(scope) = scope {
+                    scopes.push(scope);
+                }
+            }
+            emitter.branch_scopes.push(Some(scopes));
+        }
+        let entries = emitter.lowering.entries();
+        emitter.scope(None, &entries).unwrap_or_else(|| Scope { start: String::new(), states: Vec::new() })
+    }
+}
+
+/// Where a transition goes, seen from one scope.
+enum Target {
+    State(String),
+    /// Its scope ends: a branch's end, or the end of the workflow.
+    ScopeEnd,
+}
+
+struct Emitter<'l, 'a> {
+    lowering: &'l mut Lowering<'a>,
+    /// Each block's branch scopes, taken when its Parallel state is built.
+    branch_scopes: Vec<Option<Vec<Scope>>>,
+    /// The top scope's generated `Terminate`, once made.
+    done: Option<String>,
+}
+
+/// States of one scope being built, with their sort keys.
+struct ScopeStates {
+    owner: Option<(usize, usize)>,
+    states: Vec<((usize, u8), State)>,
+    branch_end: Option<String>,
+}
+
+impl Emitter<'_, '_> {
+    /// Where control goes when it reaches `item`: past events and added
+    /// joins to the first state, or out of the scope.
+    fn resolve(&self, mut item: usize, scope: Option<(usize, usize)>) -> Target {
+        let l = &*self.lowering;
+        let mut seen = HashSet::new();
+        loop {
+            if !seen.insert(item) {
+                return Target::ScopeEnd;
+            }
+            match l.kind[item] {
+                Item::BranchEnd => return Target::ScopeEnd,
+                Item::Block(block) => return Target::State(l.blocks[block].name.clone()),
+                Item::Barrier => {}
+                Item::Node(node) => match l.analysis.roles[node.index()].kind {
+                    Kind::Task | Kind::Decision => return Target::State(l.names.of_node[&node].clone()),
+                    Kind::End if scope.is_none() => return Target::State(l.names.of_node[&node].clone()),
+                    Kind::End => return Target::ScopeEnd,
+                    Kind::Start | Kind::Intermediate => {}
+                },
+            }
+            match l.outs(item).first() {
+                Some(&link) => item = l.links[link].to,
+                None => return Target::ScopeEnd,
+            }
+        }
+    }
+
+    /// The name a transition out of the scope goes to, where a Decision or
+    /// a Parallel needs one: the branch's no-op end, or the workflow's end.
+    fn scope_end(&mut self, states: &mut ScopeStates) -> String {
+        if states.owner.is_some() {
+            if let Some(name) = &states.branch_end {
+                return name.clone();
+            }
+            let name = self.lowering.names.fresh("Branch end");
+            states.states.push((
+                (usize::MAX, 0),
+                State { name: name.clone(), node: None, description: None, kind: StateKind::BranchEnd },
+            ));
+            states.branch_end = Some(name.clone());
+            return name;
+        }
+        if let Some(name) = &self.done {
+            return name.clone();
+        }
+        let name = self.lowering.names.fresh("Done");
+        states.states.push((
+            (usize::MAX, 1),
+            State { name: name.clone(), node: None, description: None, kind: StateKind::Terminate },
+        ));
+        self.done = Some(name.clone());
+        name
+    }
+
+    fn name_of(&mut self, target: Target, states: &mut ScopeStates) -> String {
+        match target {
+            Target::State(name) => name,
+            Target::ScopeEnd => self.scope_end(states),
+        }
+    }
+
+    fn next_of(&self, item: usize, scope: Option<(usize, usize)>) -> Next {
+        match self.lowering.outs(item).first() {
+            Some(&link) => match self.resolve(self.lowering.links[link].to, scope) {
+                Target::State(name) => Next::To(name),
+                Target::ScopeEnd => Next::End,
+            },
+            None => Next::End,
+        }
+    }
+
+    /// The Decision state choosing between the outgoing links of `item`.
+    fn decision(
+        &mut self,
+        item: usize,
+        key: String,
+        name: String,
+        node: Option<NodeIndex>,
+        states: &mut ScopeStates,
+    ) -> State {
+        // In the diagram's edge order, which the outcome rule reads; links
+        // moved to a branch end were re-made and sit last otherwise.
+        let mut links: Vec<usize> =
+            self.lowering.outs(item).into_iter().filter(|&l| self.lowering.links[l].edge.is_some()).collect();
+        links.sort_by_key(|&l| self.lowering.links[l].edge);
+        let edges: Vec<EdgeIndex> = links.iter().filter_map(|&l| self.lowering.links[l].edge).collect();
+        let outcomes = outcomes::outcomes(self.lowering.diagram, &edges);
+        let mut choices = Vec::new();
+        let mut default = String::new();
+        for (outcome, &link) in outcomes.iter().zip(&links) {
+            let target = self.resolve(self.lowering.links[link].to, states.owner);
+            let target = self.name_of(target, states);
+            if outcome.is_default {
+                default = target;
+            } else {
+                choices.push((outcome.value.clone(), target));
+            }
+        }
+        State {
+            name,
+            node,
+            description: None,
+            kind: StateKind::Decision { key, reads: Reads::default(), choices, default },
+        }
+    }
+
+    /// The states of the scope `owner` (`None`: the top), entered at
+    /// `entries` (several: a leading choice between them). `None` when the
+    /// scope would run nothing.
+    fn scope(&mut self, owner: Option<(usize, usize)>, entries: &[usize]) -> Option<Scope> {
+        let mut states = ScopeStates { owner, states: Vec::new(), branch_end: None };
+        let mut items: Vec<usize> =
+            (0..self.lowering.kind.len()).filter(|&i| self.lowering.owner[i] == owner && self.is_live(i)).collect();
+        items.sort_by_key(|&i| (self.lowering.key[i], i));
+        for item in items {
+            self.state_of(item, &mut states);
+        }
+        let start = match entries {
+            [] if owner.is_some() => return None,
+            [] => self.scope_end(&mut states),
+            [entry] => match self.resolve(*entry, owner) {
+                Target::State(name) => name,
+                Target::ScopeEnd if owner.is_some() => return None,
+                Target::ScopeEnd => self.scope_end(&mut states),
+            },
+            [first, rest @ ..] => {
+                let name = self.lowering.names.fresh("Choose start");
+                let mut choices = Vec::new();
+                for &entry in rest {
+                    let target = self.resolve(entry, owner);
+                    let target = self.name_of(target, &mut states);
+                    choices.push((self.entry_value(entry), target));
+                }
+                let target = self.resolve(*first, owner);
+                let default = self.name_of(target, &mut states);
+                let kind = StateKind::Decision { key: START_KEY.to_owned(), reads: Reads::default(), choices, default };
+                states.states.push(((0, 0), State { name: name.clone(), node: None, description: None, kind }));
+                name
+            }
+        };
+        let mut sorted = states.states;
+        sorted.sort_by_key(|(key, _)| *key);
+        let mut states: Vec<State> = sorted.into_iter().map(|(_, state)| state).collect();
+        mark_reads(&mut states, &start);
+        Some(Scope { start, states })
+    }
+
+    fn entry_value(&self, entry: usize) -> String {
+        match self.lowering.kind[entry] {
+            Item::Node(node) => self.lowering.diagram.node(node).id.clone(),
+            _ => entry.to_string(),
+        }
+    }
+
+    /// Live items: those still linked, or nodes of the process.
+    fn is_live(&self, item: usize) -> bool {
+        match self.lowering.kind[item] {
+            Item::Node(node) => self.lowering.analysis.reading.in_process[node.index()],
+            Item::Block(_) => true,
+            Item::Barrier | Item::BranchEnd => false,
+        }
+    }
+
+    fn state_of(&mut self, item: usize, states: &mut ScopeStates) {
+        let owner = states.owner;
+        let key = self.lowering.key[item];
+        match self.lowering.kind[item] {
+            Item::Node(node) => {
+                let role = self.lowering.analysis.roles[node.index()];
+                let outs = self.lowering.outs(item).len();
+                let description = super::node_description(self.lowering.diagram.node(node));
+                let name = self.lowering.names.of_node.get(&node).cloned();
+                let state = match (role.kind, name) {
+                    (Kind::End, Some(name)) if owner.is_none() => {
+                        State { name, node: Some(node), description, kind: StateKind::Terminate }
+                    }
+                    (Kind::Decision, Some(name)) if outs >= 2 => {
+                        let key_name = outcomes::outcome_key(self.lowering.diagram, node);
+                        let mut state = self.decision(item, key_name, name, Some(node), states);
+                        state.description = description;
+                        state
+                    }
+                    (Kind::Task, Some(name)) if outs >= 2 && self.lowering.analysis.reading.is_choice(node) => {
+                        let choice = self.lowering.names.of_choice[&node].clone();
+                        let key_name = outcomes::outcome_key(self.lowering.diagram, node);
+                        let decision = self.decision(item, key_name, choice.clone(), Some(node), states);
+                        states.states.push(((key.0, 2), decision));
+                        State { name, node: Some(node), description, kind: StateKind::Task { next: Next::To(choice) } }
+                    }
+                    (Kind::Task | Kind::Decision, Some(name)) => State {
+                        name,
+                        node: Some(node),
+                        description,
+                        kind: StateKind::Task { next: self.next_of(item, owner) },
+                    },
+                    _ => return,
+                };
+                states.states.push((key, state));
+            }
+            Item::Block(block) => {
+                let branches = self.branch_scopes.get_mut(block).and_then(Option::take).unwrap_or_default();
+                let next = match self.lowering.outs(item).first() {
+                    Some(&link) => self.resolve(self.lowering.links[link].to, owner),
+                    None => Target::ScopeEnd,
+                };
+                let next = self.name_of(next, states);
+                let name = self.lowering.blocks[block].name.clone();
+                states.states.push((
+                    key,
+                    State { name, node: None, description: None, kind: StateKind::Parallel { branches, next } },
+                ));
+            }
+            Item::Barrier | Item::BranchEnd => {}
+        }
+    }
+}
+
+/// The edges a piece's exit leaves by (several outcomes may lead to the
+/// same step), or one added link.
+fn ways_out(exit_edges: &HashMap<usize, Vec<EdgeIndex>>, item: usize) -> Vec<Option<EdgeIndex>> {
+    match exit_edges.get(&item) {
+        Some(edges) if !edges.is_empty() => edges.iter().copied().map(Some).collect(),
+        _ => vec![None],
+    }
+}
+
+/// Marks where each decision of a scope finds its outcome: after a task (or
+/// the scope's input) in that output; right after a Parallel in any of its
+/// branches' outputs. Decisions pass their input on, so chains are followed.
+fn mark_reads(states: &mut [State], start: &str) {
+    let index: HashMap<&str, usize> = states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); states.len()];
+    for (i, state) in states.iter().enumerate() {
+        let targets: Vec<&str> = match &state.kind {
+            StateKind::Task { next: Next::To(next) } => vec![next.as_str()],
+            StateKind::Decision { choices, default, .. } => {
+                choices.iter().map(|(_, t)| t.as_str()).chain(std::iter::once(default.as_str())).collect()
+            }
+            StateKind::Parallel { next, .. } => vec![next.as_str()],
+            _ => Vec::new(),
+        };
+        for target in targets {
+            if let Some(&t) = index.get(target) {
+                preds[t].push(i);
+            }
+        }
+    }
+    let start_index = index.get(start).copied();
+    let mut reads = vec![Reads::default(); states.len()];
+    for (d, state) in states.iter().enumerate() {
+        if !matches!(state.kind, StateKind::Decision { .. }) {
+            continue;
+        }
+        let mut found = Reads::default();
+        let mut seen = vec![false; states.len()];
+        let mut stack = vec![d];
+        seen[d] = true;
+        while let Some(at) = stack.pop() {
+            if Some(at) == start_index {
+                found.direct = true;
+            }
+            for &p in &preds[at] {
+                match &states[p].kind {
+                    StateKind::Decision { .. } => {
+                        if !seen[p] {
+                            seen[p] = true;
+                            stack.push(p);
+                        }
+                    }
+                    StateKind::Parallel { branches, .. } => found.branches = found.branches.max(branches.len()),
+                    _ => found.direct = true,
+                }
+            }
+        }
+        if found.branches == 0 {
+            found.direct = true;
+        }
+        reads[d] = found;
+    }
+    for (state, found) in states.iter_mut().zip(reads) {
+        if let StateKind::Decision { reads, .. } = &mut state.kind {
+            *reads = found;
+        }
+    }
+}
+
+/// A series-parallel tree over the part's steps; children are listed after
+/// their parent in the arena, the root first.
+#[derive(Debug, Clone)]
+enum Sp {
+    Leaf(usize),
+    Seq(Vec<usize>),
+    Par(Vec<usize>),
+}
+
+type Bits = Vec<u64>;
+
+fn bit(bits: &Bits, i: usize) -> bool {
+    bits[i / 64] >> (i % 64) & 1 == 1
+}
+
+fn set(bits: &mut Bits, i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+/// What each step reaches, for steps in topological order.
+fn descendants(succ: &[Vec<usize>]) -> Vec<Bits> {
+    let words = succ.len().div_ceil(64);
+    let mut desc = vec![vec![0u64; words]; succ.len()];
+    for i in (0..succ.len()).rev() {
+        let mut mine = vec![0u64; words];
+        for &j in &succ[i] {
+            set(&mut mine, j);
+            for (w, word) in desc[j].iter().enumerate() {
+                mine[w] |= word;
+            }
+        }
+        desc[i] = mine;
+    }
+    desc
+}
+
+fn ancestors(desc: &[Bits], size: usize) -> Vec<Bits> {
+    let words = size.div_ceil(64);
+    let mut anc = vec![vec![0u64; words]; size];
+    for (i, reach) in desc.iter().enumerate() {
+        for (j, ancestor_bits) in anc.iter_mut().enumerate() {
+            if bit(reach, j) {
+                set(ancestor_bits, i);
+            }
+        }
+    }
+    anc
+}
+
+/// Nests the steps `0..size` (in topological order, ordered by `desc`) as
+/// parallel groups and sequences that keep every order the part has. Where
+/// no grouping keeps them all, the sequence cut that adds the fewest waits
+/// is taken; those added waits `(before, after)` are returned.
+fn series_parallel(desc: &[Bits], anc: &[Bits], rank: &[usize]) -> (Vec<Sp>, Vec<(usize, usize)>) {
+    let size = rank.len();
+    let mut tree: Vec<Sp> = Vec::new();
+    let mut added = Vec::new();
+    // Arena slots still to decompose: (slot, the steps it holds).
+    tree.push(Sp::Leaf(0));
+    let mut work: Vec<(usize, Vec<usize>)> = vec![(0, (0..size).collect())];
+    while let Some((slot, steps)) = work.pop() {
+        if steps.len() == 1 {
+            tree[slot] = Sp::Leaf(steps[0]);
+            continue;
+        }
+        let mut groups = components(desc, &steps);
+        // Groups side by side keep the diagram's order.
+        groups.sort_by_key(|group| group.iter().map(|&s| rank[s]).min());
+        let parts = if groups.len() > 1 {
+            tree[slot] = Sp::Par(Vec::new());
+            groups
+        } else {
+            let (before, after, waits) = cheapest_cut(desc, anc, &steps);
+            added.extend(waits);
+            tree[slot] = Sp::Seq(Vec::new());
+            vec![before, after]
+        };
+        let mut children = Vec::new();
+        for part in parts {
+            tree.push(Sp::Leaf(0));
+            let child = tree.len() - 1;
+            children.push(child);
+            work.push((child, part));
+        }
+        match &mut tree[slot] {
+            Sp::Par(list) | Sp::Seq(list) => *list = children,
+            Sp::Leaf(_) => {}
+        }
+    }
+    flatten(&mut tree);
+    (tree, added)
+}
+
+/// A sequence inside a sequence (or a group inside a group) is one level.
+fn flatten(tree: &mut [Sp]) {
+    for id in (0..tree.len()).rev() {
+        let (is_seq, children) = match &tree[id] {
+            Sp::Seq(children) => (true, children.clone()),
+            Sp::Par(children) => (false, children.clone()),
+            Sp::Leaf(_) => continue,
+        };
+        let mut flat = Vec::new();
+        for child in children {
+            match (&tree[child], is_seq) {
+                (Sp::Seq(inner), true) | (Sp::Par(inner), false) => flat.extend(inner.iter().copied()),
+                _ => flat.push(child),
+            }
+        }
+        match &mut tree[id] {
+            Sp::Seq(list) | Sp::Par(list) => *list = flat,
+            Sp::Leaf(_) => {}
+        }
+    }
+}
+
+/// The steps in groups that no order connects.
+fn components(desc: &[Bits], steps: &[usize]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..steps.len()).collect();
+    fn root(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    for a in 0..steps.len() {
+        for b in a + 1..steps.len() {
+            if bit(&desc[steps[a]], steps[b]) {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (position, &step) in steps.iter().enumerate() {
+        let r = root(&mut parent, position);
+        match groups.iter_mut().find(|(g, _)| *g == r) {
+            Some((_, list)) => list.push(step),
+            None => groups.push((r, vec![step])),
+        }
+    }
+    groups.into_iter().map(|(_, list)| list).collect()
+}
+
+/// Splits connected `steps` (topologically ordered) into a first and a
+/// second part, at the prefix whose cut adds the fewest waits.
+fn cheapest_cut(desc: &[Bits], anc: &[Bits], steps: &[usize]) -> (Vec<usize>, Vec<usize>, Vec<(usize, usize)>) {
+    let words = desc.first().map_or(0, Vec::len);
+    let mut in_first = vec![0u64; words];
+    let mut in_second = vec![0u64; words];
+    for &s in steps {
+        set(&mut in_second, s);
+    }
+    let count = |a: &Bits, b: &Bits| a.iter().zip(b).map(|(x, y)| (x & y).count_ones() as usize).sum::<usize>();
+    // cost = pairs (a in first, b in second) where b does not follow a.
+    let mut cost: usize = 0;
+    let mut best = (usize::MAX, 1);
+    for (k, &step) in steps.iter().enumerate().take(steps.len() - 1) {
+        // Moving `step` from the second part to the first: the pairs it
+        // formed as a later step go, and those it forms as an earlier one come.
+        in_second[step / 64] &= !(1 << (step % 64));
+        // `k` steps are in the first part before this one joins it.
+        let followed_by = count(&anc[step], &in_first);
+        cost -= k - followed_by;
+        cost += steps.len() - k - 1 - count(&desc[step], &in_second);
+        set(&mut in_first, step);
+        if cost < best.0 {
+            best = (cost, k + 1);
+        }
+    }
+    let (first, second) = steps.split_at(best.1);
+    let mut waits = Vec::new();
+    if best.0 > 0 {
+        for &a in first {
+            for &b in second {
+                if !bit(&desc[a], b) {
+                    waits.push((a, b));
+                }
+            }
+        }
+    }
+    (first.to_vec(), second.to_vec(), waits)
+}
+
+/// The tree as text: `Parallel[a | b], then c`.
+fn describe(tree: &[Sp], name: &dyn Fn(usize) -> String) -> String {
+    // Post-order over the arena, children are after their parents.
+    let mut text: Vec<String> = vec![String::new(); tree.len()];
+    for id in (0..tree.len()).rev() {
+        text[id] = match &tree[id] {
+            Sp::Leaf(i) => name(*i),
+            Sp::Par(children) => {
+                format!("Parallel[{}]", children.iter().map(|&c| text[c].clone()).collect::<Vec<_>>().join(" | "))
+            }
+            Sp::Seq(children) => children.iter().map(|&c| text[c].clone()).collect::<Vec<_>>().join(", then "),
+        };
+    }
+    text.first().cloned().unwrap_or_default()
 }

@@ -1,14 +1,28 @@
 //! A program as a SimWorkflow definition: `{name, startTask, tasks}` with
-//! Simple, Decision, Parallel and Terminate tasks. Only documented fields.
+//! Simple, Decision, Parallel, JQ and Terminate tasks. Only documented fields.
 
 use serde_json::{json, Map, Value};
 
-use super::program::{Next, Program, Scope, StateKind};
+use super::program::{Next, Program, Reads, Scope, StateKind};
 
-/// The condition a choice tests: the outcome the previous task reported.
-pub fn condition(label: &str) -> String {
-    // A JSON string literal is a valid JavaScript string literal.
-    format!("$.outcome === {}", Value::String(label.to_owned()))
+/// The condition a choice tests: the outcome under `key` in the output of
+/// the task before the decision, or right after a Parallel, in the output
+/// of any of its branches (an object with one field per branch).
+pub fn condition(key: &str, reads: Reads, value: &str) -> String {
+    // A JSON string literal is a valid JavaScript string literal; keys are
+    // identifiers (see `outcomes::outcome_key`).
+    let value = Value::String(value.to_owned());
+    let direct = format!("$.{key} === {value}");
+    // A branch that ends after a decision ends in the no-op JQ task, whose
+    // output wraps its input as `result`.
+    let branches = format!(
+        "Object.values($).some((branch) => branch !== null && typeof branch === \"object\" && (branch.{key} === {value} || (branch.result !== null && typeof branch.result === \"object\" && branch.result.{key} === {value})))"
+    );
+    match (reads.direct, reads.branches > 0) {
+        (true, true) => format!("{direct} || {branches}"),
+        (false, true) => branches,
+        _ => direct,
+    }
 }
 
 fn scope_value(scope: &Scope) -> Value {
@@ -20,6 +34,7 @@ fn scope_value(scope: &Scope) -> Value {
             StateKind::Decision { .. } => "Decision",
             StateKind::Parallel { .. } => "Parallel",
             StateKind::Terminate => "Terminate",
+            StateKind::BranchEnd => "JQ",
         };
         task.insert("type".into(), kind.into());
         if let Some(description) = &state.description {
@@ -32,10 +47,10 @@ fn scope_value(scope: &Scope) -> Value {
             StateKind::Task { next: Next::End } => {
                 task.insert("end".into(), true.into());
             }
-            StateKind::Decision { choices, default } => {
+            StateKind::Decision { key, reads, choices, default } => {
                 let choices: Vec<Value> = choices
                     .iter()
-                    .map(|(label, target)| json!({ "condition": condition(label), "nextTask": target }))
+                    .map(|(value, target)| json!({ "condition": condition(key, *reads, value), "nextTask": target }))
                     .collect();
                 task.insert("choices".into(), choices.into());
                 task.insert("defaultTask".into(), default.clone().into());
@@ -46,6 +61,11 @@ fn scope_value(scope: &Scope) -> Value {
             }
             StateKind::Terminate => {
                 task.insert("terminationStatus".into(), "Completed".into());
+            }
+            StateKind::BranchEnd => {
+                // The identity filter: passes its input on, needs no worker.
+                task.insert("filter".into(), ".".into());
+                task.insert("end".into(), true.into());
             }
         }
         tasks.insert(state.name.clone(), Value::Object(task));

@@ -7,6 +7,7 @@ use std::fmt;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use crate::syntax::strings::quote;
 use crate::syntax::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,6 +106,8 @@ pub struct Node {
     pub lane: LaneIx,
     /// The id as written in the declaration.
     pub id_span: Span,
+    /// The shape as written in the declaration.
+    pub shape_span: Span,
     /// The whole declaration.
     pub span: Span,
 }
@@ -222,5 +225,28 @@ impl Diagram {
 
     pub fn is_cross_lane(&self, edge: &Edge) -> bool {
         self.node(edge.source).lane != self.node(edge.target).lane
+    }
+
+    /// `edge` as one canonical FlowZap statement: handles written, the lane
+    /// prefix exactly when the target is in another lane.
+    pub fn edge_statement(&self, edge: &Edge) -> String {
+        let source = self.node(edge.source);
+        let target = self.node(edge.target);
+        let target_ref = if source.lane == target.lane {
+            target.id.clone()
+        } else {
+            format!("{}.{}", self.lanes[target.lane].id, target.id)
+        };
+        let mut line =
+            format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);
+        let mut attributes: Vec<String> = Vec::new();
+        if let Some(label) = &edge.label {
+            attributes.push(format!("label={}", quote(label)));
+        }
+        attributes.extend(edge.attributes.iter().map(|a| format!("{}={}", a.key, quote(&a.value))));
+        if !attributes.is_empty() {
+            line.push_str(&format!(" [{}]", attributes.join(", ")));
+        }
+        line
     }
 }

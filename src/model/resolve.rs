@@ -216,6 +216,7 @@ impl<'a> Resolver<'a> {
             attributes,
             lane,
             id_span: decl.id.span,
+            shape_span: decl.shape.span,
             span: decl.span,
         });
     }

@@ -29,12 +29,13 @@ from SpiffWorkflow.util.task import TaskState
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 XSD = os.path.join(os.path.dirname(SpiffWorkflow.__file__), "bpmn", "parser", "schema", "BPMN20.xsd")
-CONDITION = re.compile(r'^(outcome_\w+) == (".*")$', re.S)
+CONDITION = re.compile(r'^(outcome_\w+|start) == (".*")$', re.S)
 MAX_RUNS = 2000
 
 
 def decisions(root):
-    """Each exclusive split: its outcome variable and outcomes, default last."""
+    """Each exclusive split by its outcome variable: the gateway and its
+    outcomes, default last."""
     flows = {f.get("id"): f for f in root.iter(BPMN + "sequenceFlow")}
     found = {}
     for gateway in root.iter(BPMN + "exclusiveGateway"):
@@ -53,7 +54,8 @@ def decisions(root):
             values.append(json.loads(match.group(2)))
         # The default outcome: a value no condition matches.
         values.append("\u0000default")
-        found[gateway.get("id")] = (variable, values)
+        if variable is not None:
+            found[variable] = (gateway.get("id"), values)
     return found
 
 
@@ -69,33 +71,37 @@ def parallel_joins(root):
 
 
 def run(spec, choices, first_choice):
-    """One run. `first_choice` maps a decision to the outcome index of its
-    first visit; later visits take the following outcomes in turn, so a loop
-    is left after going round once per outcome."""
+    """One run. `first_choice` maps a decision's variable to the outcome
+    index of its first visit; later visits take the following outcomes in
+    turn, so a loop is left after going round once per outcome."""
     workflow = BpmnWorkflow(spec)
+    by_gateway = {gateway: (variable, values) for variable, (gateway, values) in choices.items()}
     visits = {}
     ran = []
+    user_tasks = []
     lanes = {}
     for _ in range(MAX_RUNS):
         if workflow.is_completed():
-            return {"result": "completed", "ran": ran, "lanes": lanes}
+            return {"result": "completed", "ran": ran, "user_tasks": user_tasks, "lanes": lanes}
         ready = workflow.get_tasks(state=TaskState.READY)
         if not ready:
             waiting = sorted({t.task_spec.name for t in workflow.get_tasks(state=TaskState.WAITING)})
-            return {"result": "stuck", "ran": ran, "lanes": lanes, "waiting": waiting}
+            return {"result": "stuck", "ran": ran, "user_tasks": user_tasks, "lanes": lanes, "waiting": waiting}
         task = ready[0]
         name = task.task_spec.name
-        if name in choices:
-            variable, values = choices[name]
-            visit = visits.get(name, 0)
-            visits[name] = visit + 1
-            task.data[variable] = values[(first_choice.get(name, len(values) - 1) + visit) % len(values)]
+        if name in by_gateway:
+            variable, values = by_gateway[name]
+            visit = visits.get(variable, 0)
+            visits[variable] = visit + 1
+            task.data[variable] = values[(first_choice.get(variable, len(values) - 1) + visit) % len(values)]
         task.run()
         ran.append(name)
+        if type(task.task_spec).__name__ == "UserTask":
+            user_tasks.append(name)
         lane = getattr(task.task_spec, "lane", None)
         if lane is not None:
             lanes[name] = lane
-    return {"result": "too long", "ran": ran[-50:], "lanes": lanes}
+    return {"result": "too long", "ran": ran[-50:], "user_tasks": user_tasks, "lanes": lanes}
 
 
 def check(path, schema):
@@ -110,11 +116,13 @@ def check(path, schema):
         choices = decisions(root)
         report["joins"] = parallel_joins(root)
         scenarios = [{}]
-        for decision, (_, values) in sorted(choices.items()):
-            scenarios.extend({decision: index} for index in range(len(values)))
+        for variable, (_, values) in sorted(choices.items()):
+            scenarios.extend({variable: index} for index in range(len(values)))
+        report["decisions"] = {variable: values for variable, (_, values) in choices.items()}
         for scenario in scenarios:
             outcome = run(spec, choices, scenario)
-            outcome["scenario"] = {d: choices[d][1][i] for d, i in scenario.items()}
+            outcome["first"] = scenario
+            outcome["scenario"] = {v: choices[v][1][i] for v, i in scenario.items()}
             report["runs"].append(outcome)
     except Exception as error:  # report, never hide: the test fails on it
         report["error"] = f"{type(error).__name__}: {error}"

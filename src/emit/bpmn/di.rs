@@ -45,9 +45,16 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
             let source = &process.elements[flow.source];
             let target = &process.elements[flow.target];
             let (from, to) = (shapes[flow.source].bounds, shapes[flow.target].bounds);
-            match flow.edge.and_then(|edge| layout.edges.get(edge).filter(|path| path.edge == edge)) {
-                Some(path) => {
-                    let mut points = path.points.clone();
+            let paths: Vec<_> =
+                flow.route.iter().filter_map(|&edge| layout.edges.get(edge).filter(|path| path.edge == edge)).collect();
+            match paths.first() {
+                Some(first) if paths.len() == flow.route.len() => {
+                    // A flow read through several drawn edges (a reply and
+                    // what followed the request) follows all their routes.
+                    let mut points = Vec::new();
+                    for path in &paths {
+                        points.extend(path.points.iter().copied());
+                    }
                     if !matches!(source.origin, Origin::Node(_)) {
                         points = reattach_start(&points, from, Side::Right);
                     }
@@ -56,9 +63,9 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
                         points = reattach_start(&points, to, Side::Left);
                         points.reverse();
                     }
-                    EdgeDi { waypoints: simplify(points), label: path.label.as_ref().map(|label| label.rect) }
+                    EdgeDi { waypoints: simplify(points), label: first.label.as_ref().map(|label| label.rect) }
                 }
-                None => EdgeDi { waypoints: simplify(connect(from, to)), label: None },
+                _ => EdgeDi { waypoints: simplify(connect(from, to)), label: None },
             }
         })
         .collect();
@@ -79,7 +86,7 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
             width: first.rect.width,
             height: last.rect.bottom() - first.rect.y,
         },
-        _ => Rect { x: 0.0, y: 0.0, width: layout.width, height: layout.height },
+        _ => Rect { x: 0.0, y: 0.0, width: layout.width.max(280.0), height: layout.height.max(120.0) },
     };
     Di { participant, lanes, shapes, edges }
 }
@@ -92,9 +99,17 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
     let mut needs_right = vec![false; layout.nodes.len()];
     for element in &process.elements {
         match element.origin {
-            Origin::Join(n) | Origin::SlotMerge(n, _) | Origin::ImplicitStart(n) => needs_left[n.index()] = true,
-            Origin::Fork(n) | Origin::ImplicitEnd(n) => needs_right[n.index()] = true,
-            Origin::Node(_) => {}
+            Origin::Join(n) | Origin::SlotMerge(n, _) | Origin::ImplicitStart(n) | Origin::EntryChoice(n) => {
+                needs_left[n.index()] = true
+            }
+            Origin::Fork(n) | Origin::Choice(n) | Origin::ImplicitEnd(n) => needs_right[n.index()] = true,
+            Origin::Node(_) | Origin::Empty(_) => {}
+        }
+    }
+    let mut entry_choice = vec![false; layout.nodes.len()];
+    for element in &process.elements {
+        if let Origin::EntryChoice(n) = element.origin {
+            entry_choice[n.index()] = true;
         }
     }
     let mut joins: Vec<Option<Rect>> = vec![None; layout.nodes.len()];
@@ -117,9 +132,25 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
                     .filter(|rect| rect.width > 0.0 && rect.height > 0.0);
                 ShapeDi { bounds: node.shape_rect, label }
             }
-            Origin::Fork(n) | Origin::ImplicitEnd(n) => {
+            Origin::Fork(n) | Origin::Choice(n) | Origin::ImplicitEnd(n) => {
                 let bounds = beside(layout, n.index(), Side::Right, 1, &needs_left, &needs_right);
                 ShapeDi { bounds, label: None }
+            }
+            Origin::ImplicitStart(n) if entry_choice[n.index()] => {
+                // Left of the choice between starts, which stands by the node.
+                let choice = beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right);
+                let size = choice.width;
+                ShapeDi {
+                    bounds: Rect { x: choice.x - PAD - size, y: choice.y, width: size, height: size },
+                    label: None,
+                }
+            }
+            Origin::EntryChoice(n) => {
+                ShapeDi { bounds: beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right), label: None }
+            }
+            Origin::Empty(k) => {
+                let x = 80.0 + 120.0 * f32::from(k);
+                ShapeDi { bounds: Rect { x, y: 42.0, width: 36.0, height: 36.0 }, label: None }
             }
             Origin::Join(n) | Origin::ImplicitStart(n) => {
                 // A nested join's slot merges stand left of it: room for two.

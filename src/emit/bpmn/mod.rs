@@ -13,11 +13,11 @@ mod xml;
 
 use std::collections::HashSet;
 
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use crate::analysis::{Analysis, Join, Kind, Split};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Diagram, Shape};
+use crate::diagnostics::Diagnostic;
+use crate::model::Diagram;
 
 pub use xml::to_string;
 
@@ -55,26 +55,40 @@ pub enum Origin {
     Node(NodeIndex),
     /// The parallel split after a fork.
     Fork(NodeIndex),
+    /// The exclusive split after a task whose labelled outcomes are read as
+    /// a choice.
+    Choice(NodeIndex),
     /// The gateway in front of a node with several incoming flows.
     Join(NodeIndex),
     /// An exclusive merge of one slot of a nested join, in front of the
     /// parallel join.
     SlotMerge(NodeIndex, usize),
-    /// A start event in front of a node the flow starts at that is not a circle.
+    /// A start event in front of a node the flow starts at that is not a
+    /// circle, or in front of the choice between alternative starts (then
+    /// the node is the first of them).
     ImplicitStart(NodeIndex),
+    /// The exclusive gateway choosing between alternative starts, in front
+    /// of the first of them.
+    EntryChoice(NodeIndex),
     /// An end event after a node the flow stops at that is not a circle.
     ImplicitEnd(NodeIndex),
+    /// The start (0) and end (1) of a process with nothing in it.
+    Empty(u8),
 }
 
 impl Origin {
-    pub fn node(self) -> NodeIndex {
+    /// The node the element belongs to, for its lane and its place.
+    pub fn node(self) -> Option<NodeIndex> {
         match self {
             Origin::Node(n)
             | Origin::Fork(n)
+            | Origin::Choice(n)
             | Origin::Join(n)
             | Origin::SlotMerge(n, _)
             | Origin::ImplicitStart(n)
-            | Origin::ImplicitEnd(n) => n,
+            | Origin::EntryChoice(n)
+            | Origin::ImplicitEnd(n) => Some(n),
+            Origin::Empty(_) => None,
         }
     }
 }
@@ -103,8 +117,11 @@ pub struct Flow {
     pub name: Option<String>,
     /// A Python expression over the decision's outcome variable.
     pub condition: Option<String>,
-    /// The diagram edge the flow draws, if it is one.
+    /// The process edge the flow stands for, if it is one.
     pub edge: Option<usize>,
+    /// The drawn edges whose routes the flow follows, in order; empty for a
+    /// flow the compiler adds.
+    pub route: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,17 +143,17 @@ pub struct Process {
 
 /// The process variable a decision's outgoing conditions test: the worker
 /// (or the engine's caller) sets it to the label of the outcome it chose.
-pub fn outcome_variable(decision_id: &str) -> String {
-    format!("outcome_{decision_id}")
+pub fn outcome_variable(diagram: &Diagram, decision: NodeIndex) -> String {
+    crate::analysis::outcomes::outcome_key(diagram, decision)
 }
 
-/// Compiles a diagram that lints without errors (or one whose unsoundness
-/// the caller accepts). Refuses what a single BPMN process with one blank
-/// start cannot express.
-pub fn compile(diagram: &Diagram, analysis: &Analysis, name: &str) -> Result<Process, Vec<Diagnostic>> {
-    if let Some(refusal) = start_refusal(diagram, analysis) {
+/// Compiles the process of a diagram that lints without errors (or one
+/// whose unsoundness the caller accepts).
+pub fn compile(drawn: &Diagram, analysis: &Analysis, name: &str) -> Result<Process, Vec<Diagnostic>> {
+    if let Some(refusal) = crate::emit::no_start_refusal(drawn, analysis) {
         return Err(vec![refusal]);
     }
+    let diagram = analysis.process(drawn);
     let mut builder = Builder {
         diagram,
         analysis,
@@ -146,35 +163,6 @@ pub fn compile(diagram: &Diagram, analysis: &Analysis, name: &str) -> Result<Pro
         flows: Vec::new(),
     };
     Ok(builder.build(name))
-}
-
-fn start_refusal(diagram: &Diagram, analysis: &Analysis) -> Option<Diagnostic> {
-    let sources = &analysis.flow.sources;
-    match sources.len() {
-        1 => None,
-        0 => {
-            let (message, span, label) = match diagram.nodes.first() {
-                Some(first) => (
-                    "cannot compile to BPMN: every node has an incoming edge, so the process has no start",
-                    first.id_span,
-                    "flow comes back into every node, this one included",
-                ),
-                None => {
-                    ("cannot compile to BPMN: the diagram has no nodes", crate::syntax::Span::default(), "nothing here")
-                }
-            };
-            Some(
-                Diagnostic::new(Code::E025, message, span, label)
-                    .with_help("add `nX: circle label:\"Start\"` with an edge to the first step"),
-            )
-        }
-        _ => Some(crate::emit::program::several_starts_diagnostic(
-            diagram,
-            sources,
-            "cannot compile to BPMN",
-            "a process has one blank start event (an engine cannot tell which of several to trigger): keep one start and connect the others after it",
-        )),
-    }
 }
 
 /// Ids of the document's fixed parts; see `xml`.
@@ -214,7 +202,7 @@ impl Builder<'_> {
             Origin::Node(node) => self.node_ids[node.index()].clone(),
             _ => self.unique_id(id),
         };
-        let lane = self.diagram.node(origin.node()).lane;
+        let lane = origin.node().map_or(0, |node| self.diagram.node(node).lane);
         self.elements.push(Element {
             id,
             di_id: String::new(),
@@ -232,7 +220,10 @@ impl Builder<'_> {
 
     fn flow(&mut self, source: usize, target: usize, name: Option<String>, edge: Option<usize>) -> usize {
         let id = self.unique_id(format!("Flow_{}_{}", self.elements[source].id, self.elements[target].id));
-        self.flows.push(Flow { id, di_id: String::new(), source, target, name, condition: None, edge });
+        let route = edge.map_or_else(Vec::new, |edge| {
+            self.analysis.reading.route(EdgeIndex::new(edge)).iter().map(|e| e.index()).collect()
+        });
+        self.flows.push(Flow { id, di_id: String::new(), source, target, name, condition: None, edge, route });
         let index = self.flows.len() - 1;
         self.elements[source].outgoing.push(index);
         self.elements[target].incoming.push(index);
@@ -245,19 +236,39 @@ impl Builder<'_> {
         // valid NCNames as they are; reserve them before any generated id,
         // so added gateways never take a node's id.
         self.node_ids = diagram.nodes.iter().map(|node| self.unique_id(node.id.clone())).collect();
-        let mut attach: Vec<Attach> = Vec::with_capacity(diagram.nodes.len());
+        let sources = &self.analysis.flow.sources;
+        let several_starts = sources.len() > 1;
+        let mut attach: Vec<Option<Attach>> = Vec::with_capacity(diagram.nodes.len());
         for n in 0..diagram.nodes.len() {
             let node = NodeIndex::new(n);
-            attach.push(self.node_elements(node));
+            let in_process = self.analysis.reading.in_process[n];
+            attach.push(in_process.then(|| self.node_elements(node, several_starts)));
         }
         for (index, edge) in diagram.edges.iter().enumerate() {
-            let source = attach[edge.source.index()].exit;
-            let target = attach[edge.target.index()]
-                .entries
-                .iter()
-                .find(|(e, _)| *e == index)
-                .map_or(source, |&(_, element)| element);
+            let (Some(from), Some(to)) = (&attach[edge.source.index()], &attach[edge.target.index()]) else {
+                continue;
+            };
+            let source = from.exit;
+            let target = to.entries.iter().find(|(e, _)| *e == index).map_or(source, |&(_, element)| element);
             self.flow(source, target, edge.label.clone(), Some(index));
+        }
+        if several_starts {
+            self.entry_choice(&attach);
+        } else if sources.is_empty() {
+            // Engines name internal steps `Start` and `End`: ids apart from those.
+            let start = self.element(
+                "Process_start".to_owned(),
+                ElementKind::StartEvent,
+                Some("Start".to_owned()),
+                Origin::Empty(0),
+            );
+            let end = self.element(
+                "Process_end".to_owned(),
+                ElementKind::EndEvent,
+                Some("Done".to_owned()),
+                Origin::Empty(1),
+            );
+            self.flow(start, end, None, None);
         }
         self.conditions();
         let mut lanes: Vec<Lane> = diagram
@@ -293,8 +304,9 @@ impl Builder<'_> {
     }
 
     /// The elements of one node, in the order they run: implicit start or
-    /// join gateways, the node, then its fork or implicit end.
-    fn node_elements(&mut self, node: NodeIndex) -> Attach {
+    /// join gateways, the node, then its fork, choice or implicit end. With
+    /// `several_starts`, the choice between them stands in front instead.
+    fn node_elements(&mut self, node: NodeIndex, several_starts: bool) -> Attach {
         let diagram = self.diagram;
         let data = diagram.node(node);
         let role = self.analysis.roles[node.index()];
@@ -304,7 +316,7 @@ impl Builder<'_> {
 
         let mut entries = Vec::new();
         let mut front = None;
-        if incoming.is_empty() && role.kind != Kind::Start {
+        if incoming.is_empty() && role.kind != Kind::Start && !several_starts {
             let start = self.element(
                 format!("{}_start", data.id),
                 ElementKind::StartEvent,
@@ -345,13 +357,17 @@ impl Builder<'_> {
         }
 
         let kind = match role.kind {
+            // Only one start event: the others are entered from the choice.
+            Kind::Start if several_starts => ElementKind::IntermediateThrowEvent,
             Kind::Start => ElementKind::StartEvent,
             Kind::End => ElementKind::EndEvent,
             Kind::Intermediate => ElementKind::IntermediateThrowEvent,
+            // A decision with one outcome decides nothing: a step like a task.
+            Kind::Decision if outgoing.len() < 2 => ElementKind::UserTask,
             Kind::Task => ElementKind::UserTask,
             Kind::Decision => ElementKind::ExclusiveGateway,
         };
-        let (name, documentation) = names(data);
+        let (name, documentation) = names(diagram, node);
         let own = self.element(data.id.clone(), kind, Some(name), Origin::Node(node));
         self.elements[own].documentation = documentation;
         if let Some(front) = front {
@@ -363,7 +379,17 @@ impl Builder<'_> {
             }
         }
 
-        let exit = if outgoing.len() > 1 && role.split == Split::Parallel {
+        let exit = if outgoing.len() > 1 && role.kind == Kind::Task && role.split == Split::Exclusive {
+            let question = format!("Outcome of {}", crate::analysis::outcomes::title(diagram, node));
+            let choice = self.element(
+                format!("{}_choice", data.id),
+                ElementKind::ExclusiveGateway,
+                Some(question),
+                Origin::Choice(node),
+            );
+            self.flow(own, choice, None, None);
+            choice
+        } else if outgoing.len() > 1 && role.split == Split::Parallel {
             let fork =
                 self.element(format!("{}_fork", data.id), ElementKind::ParallelGateway, None, Origin::Fork(node));
             self.flow(own, fork, None, None);
@@ -383,52 +409,79 @@ impl Builder<'_> {
         Attach { exit, entries }
     }
 
-    /// Conditions on the outgoing flows of each decision: one per labelled
-    /// outcome; the unlabelled (or else the last) outcome is the default.
+    /// Alternative starts: one start event, then an exclusive gateway that
+    /// enters the flow at the start the `start` variable names (the first
+    /// start by default).
+    fn entry_choice(&mut self, attach: &[Option<Attach>]) {
+        let sources = self.analysis.flow.sources.clone();
+        let Some(&first) = sources.first() else { return };
+        let start = self.element(
+            "Process_start".to_owned(),
+            ElementKind::StartEvent,
+            Some("Start".to_owned()),
+            Origin::ImplicitStart(first),
+        );
+        let choice = self.element(
+            "Choose_start".to_owned(),
+            ElementKind::ExclusiveGateway,
+            Some("Choose start".to_owned()),
+            Origin::EntryChoice(first),
+        );
+        self.flow(start, choice, None, None);
+        for (position, &source) in sources.iter().enumerate() {
+            let Some(entry) = attach[source.index()].as_ref() else { continue };
+            // The entry element: what the node's flow enters first.
+            let target = self.elements.iter().position(|e| e.origin == Origin::Node(source)).unwrap_or(entry.exit);
+            let id = &self.diagram.node(source).id;
+            let flow = self.flow(choice, target, Some(id.clone()), None);
+            if position == 0 {
+                self.elements[choice].default = Some(flow);
+            } else {
+                self.flows[flow].condition =
+                    Some(format!("{} == {}", crate::analysis::outcomes::START_KEY, python_string(id)));
+            }
+        }
+    }
+
+    /// Conditions on the outgoing flows of each decision, by the one rule
+    /// every target shares (`analysis::outcomes`).
     fn conditions(&mut self) {
         for e in 0..self.elements.len() {
             let element = &self.elements[e];
-            let Origin::Node(node) = element.origin else { continue };
+            let node = match element.origin {
+                Origin::Node(node) | Origin::Choice(node) => node,
+                _ => continue,
+            };
             if element.kind != ElementKind::ExclusiveGateway || element.outgoing.len() < 2 {
                 continue;
             }
             let outgoing = element.outgoing.clone();
-            let default = outgoing
-                .iter()
-                .rev()
-                .find(|&&f| self.flows[f].name.as_deref().is_none_or(|n| n.trim().is_empty()))
-                .or(outgoing.last())
-                .copied();
-            let variable = outcome_variable(&self.diagram.node(node).id);
-            for &f in &outgoing {
-                if Some(f) == default {
+            let edges: Vec<EdgeIndex> =
+                outgoing.iter().filter_map(|&f| self.flows[f].edge).map(EdgeIndex::new).collect();
+            if edges.len() != outgoing.len() {
+                continue;
+            }
+            let outcomes = crate::analysis::outcomes::outcomes(self.diagram, &edges);
+            let variable = outcome_variable(self.diagram, node);
+            for (outcome, &f) in outcomes.iter().zip(&outgoing) {
+                if outcome.is_default {
+                    self.elements[e].default = Some(f);
                     continue;
                 }
-                let value = match self.flows[f].name.as_deref().filter(|n| !n.trim().is_empty()) {
-                    Some(label) => label.to_owned(),
-                    // An unlabelled outcome that is not the default is named
-                    // by where it goes, so it can still be chosen.
-                    None => {
-                        let target = self.flows[f].target;
-                        let label =
-                            self.elements[target].name.clone().unwrap_or_else(|| self.elements[target].id.clone());
-                        self.flows[f].name = Some(label.clone());
-                        label
-                    }
-                };
-                self.flows[f].condition = Some(format!("{variable} == {}", python_string(&value)));
+                if self.flows[f].name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                    self.flows[f].name = Some(outcome.value.clone());
+                }
+                self.flows[f].condition = Some(format!("{variable} == {}", python_string(&outcome.value)));
             }
-            self.elements[e].default = default;
         }
     }
 }
 
 /// The element name and documentation of a node: a taskbox is named by its
 /// title; the rest is the description every target writes.
-fn names(node: &crate::model::Node) -> (String, Option<String>) {
-    let label = node.display_label();
-    let name = if node.shape == Shape::Taskbox { label.split('|').next().unwrap_or_default().trim() } else { label };
-    (name.to_owned(), crate::emit::node_description(node))
+fn names(diagram: &Diagram, node: NodeIndex) -> (String, Option<String>) {
+    let name = crate::analysis::outcomes::title(diagram, node).to_owned();
+    (name, crate::emit::node_description(diagram.node(node)))
 }
 
 /// A Python string literal. JSON's string syntax is a subset of Python's.

@@ -1,0 +1,445 @@
+//! Reading the drawing as its author meant it. FlowZap diagrams follow
+//! conventions that a literal reading gets wrong; each one read here is
+//! reported by `lint` as a warning whose fix-it makes the drawing say it
+//! outright (docs/semantics.md, "Reading the drawing"):
+//!
+//! - **Replies.** A cross-lane edge back into the node that made a request,
+//!   closing a cycle no decision leaves, is the answer to that request: the
+//!   requester waits for it, then goes on. It is read as the replier leading
+//!   to what follows the requester.
+//! - **Returns to the start.** An edge back into a start event (a circle
+//!   only ways back enter) restarts what follows the start.
+//! - **Entries.** When the diagram has start events, a node none of them
+//!   reaches never runs (a task without incoming edges is not a second
+//!   start): it is left out of the process.
+//! - **Labelled outcomes on a task** are read as a choice when reading them
+//!   as a fork is unsound and reading them as a choice is sound; that test
+//!   needs the token game, so it is made in [`super::analyse`].
+//!
+//! The result is the *process*: the same nodes (same indices) with the edges
+//! as read. Each process edge remembers the drawn edges it is drawn as, so
+//! diagnostics point at the drawing and BPMN keeps its routes.
+
+use std::collections::VecDeque;
+
+use petgraph::graph::{EdgeIndex, NodeIndex};
+
+use super::flow::depth_first;
+use super::roles::{Kind, Role};
+use crate::model::{Diagram, Edge, Shape};
+
+/// A drawn edge read as the reply to a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub edge: EdgeIndex,
+    /// The node that made the request and gets the reply.
+    pub requester: NodeIndex,
+    /// What followed the request and now follows the reply: the drawn
+    /// edges each continuation is made of (one edge, unless it went on
+    /// through a reply read before), and where it leads.
+    pub continuations: Vec<(Vec<EdgeIndex>, NodeIndex)>,
+}
+
+/// A drawn edge back into a start event, read as restarting what follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restart {
+    pub edge: EdgeIndex,
+    pub start: NodeIndex,
+    /// The start's one outgoing edge, which the way back now takes.
+    pub next: EdgeIndex,
+}
+
+/// A node left out of the process because no start reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    pub node: NodeIndex,
+    /// It has no incoming edge of its own: drawn as if it were a start.
+    pub stray_entry: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// `None` when the process is the drawing itself.
+    process: Option<Diagram>,
+    /// For each process edge, the drawn edges it is drawn as, in order.
+    routes: Vec<Vec<EdgeIndex>>,
+    /// `in_process[n]`: a start reaches node `n`.
+    pub in_process: Vec<bool>,
+    pub replies: Vec<Reply>,
+    pub restarts: Vec<Restart>,
+    pub left_out: Vec<LeftOut>,
+    /// Tasks whose labelled outgoing edges are read as a choice.
+    pub choices: Vec<NodeIndex>,
+}
+
+impl Reading {
+    /// The diagram as read: `drawn` itself when nothing was read differently.
+    pub fn process<'a>(&'a self, drawn: &'a Diagram) -> &'a Diagram {
+        self.process.as_ref().unwrap_or(drawn)
+    }
+
+    /// The drawn edges process edge `edge` is drawn as, in order: the first
+    /// gives its position and label, the last its target's handle.
+    pub fn route(&self, edge: EdgeIndex) -> Vec<EdgeIndex> {
+        match &self.process {
+            Some(_) => self.routes.get(edge.index()).cloned().unwrap_or_default(),
+            None => vec![edge],
+        }
+    }
+
+    pub fn is_choice(&self, node: NodeIndex) -> bool {
+        self.choices.contains(&node)
+    }
+}
+
+/// A process edge being built: where it goes, the drawn edges it is drawn
+/// as, and the drawn edge whose label it carries.
+#[derive(Debug, Clone)]
+struct Line {
+    source: usize,
+    target: usize,
+    route: Vec<EdgeIndex>,
+    label_from: EdgeIndex,
+    alive: bool,
+}
+
+/// The edges as read so far. Each drawn edge owns a slot holding the lines
+/// that replace it, so the process keeps the file's edge order.
+struct Lines {
+    lines: Vec<Line>,
+    slots: Vec<Vec<usize>>,
+    out: Vec<Vec<usize>>,
+    inc: Vec<Vec<usize>>,
+}
+
+impl Lines {
+    fn new(drawn: &Diagram) -> Lines {
+        let count = drawn.nodes.len();
+        let mut lines = Lines {
+            lines: Vec::with_capacity(drawn.edges.len()),
+            slots: Vec::with_capacity(drawn.edges.len()),
+            out: vec![Vec::new(); count],
+            inc: vec![Vec::new(); count],
+        };
+        for (index, edge) in drawn.edges.iter().enumerate() {
+            let id =
+                lines.add(edge.source.index(), edge.target.index(), vec![EdgeIndex::new(index)], EdgeIndex::new(index));
+            lines.slots.push(vec![id]);
+        }
+        lines
+    }
+
+    fn add(&mut self, source: usize, target: usize, route: Vec<EdgeIndex>, label_from: EdgeIndex) -> usize {
+        let id = self.lines.len();
+        self.lines.push(Line { source, target, route, label_from, alive: true });
+        self.out[source].push(id);
+        self.inc[target].push(id);
+        id
+    }
+
+    fn outgoing(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.out[node].iter().copied().filter(|&id| self.lines[id].alive)
+    }
+
+    fn incoming(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.inc[node].iter().copied().filter(|&id| self.lines[id].alive)
+    }
+
+    /// Replaces line `old` by `new` lines in its place in the file order.
+    fn replace(&mut self, old: usize, new: Vec<(usize, usize, Vec<EdgeIndex>, EdgeIndex)>) {
+        self.lines[old].alive = false;
+        let slot = self.lines[old].route[0].index();
+        let ids: Vec<usize> = new
+            .into_iter()
+            .map(|(source, target, route, label_from)| self.add(source, target, route, label_from))
+            .collect();
+        let lines = &mut self.slots[slot];
+        let at = lines.iter().position(|&id| id == old).unwrap_or(lines.len());
+        lines.splice(at..(at + 1).min(lines.len()), ids);
+    }
+
+    fn remove(&mut self, id: usize) {
+        self.lines[id].alive = false;
+    }
+
+    /// Alive lines in file order.
+    fn in_order(&self) -> Vec<usize> {
+        self.slots.iter().flatten().copied().filter(|&id| self.lines[id].alive).collect()
+    }
+}
+
+/// Reply searches stop after this many steps in all, so a huge diagram full
+/// of cycles is never searched quadratically; replies past it are not read.
+const SEARCH_BUDGET: usize = 4_000_000;
+
+fn is_exclusive_split(drawn: &Diagram, node: usize, lines: &Lines) -> bool {
+    drawn.nodes[node].shape == Shape::Diamond && lines.outgoing(node).count() >= 2
+}
+
+/// Can `goal` be reached from `from` without passing `avoid` or a decision
+/// that splits? `budget` is spent one step per node visited.
+fn reaches_plainly(
+    drawn: &Diagram,
+    lines: &Lines,
+    from: usize,
+    goals: &[usize],
+    avoid: usize,
+    budget: &mut usize,
+) -> bool {
+    if goals.contains(&from) {
+        return true;
+    }
+    if from == avoid || is_exclusive_split(drawn, from, lines) {
+        return false;
+    }
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(from);
+    let mut queue = VecDeque::from([from]);
+    while let Some(node) = queue.pop_front() {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        for id in lines.outgoing(node) {
+            let next = lines.lines[id].target;
+            if goals.contains(&next) {
+                return true;
+            }
+            if next == avoid || is_exclusive_split(drawn, next, lines) || !seen.insert(next) {
+                continue;
+            }
+            queue.push_back(next);
+        }
+    }
+    false
+}
+
+/// Reads `drawn` as its author meant it (all but the labelled-outcome rule).
+pub fn read(drawn: &Diagram) -> Reading {
+    let count = drawn.nodes.len();
+    let mut lines = Lines::new(drawn);
+    let mut budget = SEARCH_BUDGET;
+
+    // Replies: found on the drawing as it is, then rewritten from the
+    // outermost requester in, so that a nested reply's requester already
+    // has its final continuations when its own reply is rewritten.
+    let targets: Vec<usize> = drawn.edges.iter().map(|edge| edge.target.index()).collect();
+    let drawn_out: Vec<Vec<EdgeIndex>> =
+        (0..count).map(|n| lines.out[n].iter().map(|&id| EdgeIndex::new(id)).collect()).collect();
+    let sources: Vec<NodeIndex> = (0..count).filter(|&n| lines.inc[n].is_empty()).map(NodeIndex::new).collect();
+    let search = depth_first(&targets, &drawn_out, &sources);
+    let mut is_reply = vec![false; drawn.edges.len()];
+    for (index, edge) in drawn.edges.iter().enumerate() {
+        let (u, v) = (edge.source.index(), edge.target.index());
+        let candidate = search.is_back[index]
+            && u != v
+            && drawn.nodes[u].lane != drawn.nodes[v].lane
+            && drawn.nodes[v].shape != Shape::Diamond
+            && !is_exclusive_split(drawn, u, &lines);
+        if candidate {
+            let mut found = false;
+            for id in lines.outgoing(v) {
+                let first = lines.lines[id].target;
+                if reaches_plainly(drawn, &lines, first, &[u], v, &mut budget) {
+                    found = true;
+                    break;
+                }
+            }
+            is_reply[index] = found;
+        }
+    }
+    let mut requesters: Vec<usize> = (0..drawn.edges.len()).filter(|&e| is_reply[e]).map(|e| targets[e]).collect();
+    requesters.sort_by_key(|&v| (search.preorder[v], v));
+    requesters.dedup();
+    // Lines that are replies not rewritten yet: neither requests nor
+    // continuations of their source.
+    let mut pending: Vec<bool> = is_reply.clone();
+    let mut replies = Vec::new();
+    for v in requesters {
+        let reply_lines: Vec<usize> =
+            lines.incoming(v).filter(|&id| pending.get(id).copied().unwrap_or(false)).collect();
+        let repliers: Vec<usize> = reply_lines.iter().map(|&id| lines.lines[id].source).collect();
+        let mut continuations = Vec::new();
+        for id in lines.outgoing(v).collect::<Vec<_>>() {
+            if pending.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            let first = lines.lines[id].target;
+            if !reaches_plainly(drawn, &lines, first, &repliers, v, &mut budget) {
+                continuations.push(id);
+            }
+        }
+        for &reply in &reply_lines {
+            let (u, reply_route) = (lines.lines[reply].source, lines.lines[reply].route.clone());
+            let reply_label = drawn.edges[reply_route[0].index()].label.is_some();
+            let new: Vec<_> = continuations
+                .iter()
+                .map(|&c| {
+                    let cont = &lines.lines[c];
+                    let mut route = reply_route.clone();
+                    route.extend_from_slice(&cont.route);
+                    let label_from = if reply_label { reply_route[0] } else { cont.label_from };
+                    (u, cont.target, route, label_from)
+                })
+                .collect();
+            lines.replace(reply, new);
+            replies.push(Reply {
+                edge: reply_route[0],
+                requester: NodeIndex::new(v),
+                continuations: continuations
+                    .iter()
+                    .map(|&c| (lines.lines[c].route.clone(), NodeIndex::new(lines.lines[c].target)))
+                    .collect(),
+            });
+        }
+        for &c in &continuations {
+            lines.remove(c);
+        }
+        for &reply in &reply_lines {
+            if let Some(flag) = pending.get_mut(reply) {
+                *flag = false;
+            }
+        }
+    }
+
+    let restarts = read_restarts(drawn, &mut lines);
+
+    // Entries: the start events, or where there are none, every node
+    // without incoming edges that leads somewhere.
+    let leads = |lines: &Lines, n: usize| lines.outgoing(n).next().is_some();
+    let entered = |lines: &Lines, n: usize| lines.incoming(n).next().is_some();
+    let starts: Vec<usize> = (0..count)
+        .filter(|&n| drawn.nodes[n].shape == Shape::Circle && !entered(&lines, n) && leads(&lines, n))
+        .collect();
+    let entries: Vec<usize> = if starts.is_empty() {
+        (0..count).filter(|&n| !entered(&lines, n) && leads(&lines, n)).collect()
+    } else {
+        starts
+    };
+    let mut in_process = vec![false; count];
+    let mut queue: VecDeque<usize> = entries.iter().copied().collect();
+    for &entry in &entries {
+        in_process[entry] = true;
+    }
+    while let Some(node) = queue.pop_front() {
+        for id in lines.outgoing(node).collect::<Vec<_>>() {
+            let next = lines.lines[id].target;
+            if !in_process[next] {
+                in_process[next] = true;
+                queue.push_back(next);
+            }
+        }
+    }
+    let left_out: Vec<LeftOut> = (0..count)
+        .filter(|&n| !in_process[n] && (!lines.inc[n].is_empty() || !lines.out[n].is_empty()))
+        .map(|n| LeftOut { node: NodeIndex::new(n), stray_entry: !entered(&lines, n) })
+        .collect();
+
+    let changed = !replies.is_empty() || !restarts.is_empty() || !left_out.is_empty();
+    let (process, routes) = if changed { build_process(drawn, &lines, &in_process) } else { (None, Vec::new()) };
+    Reading { process, routes, in_process, replies, restarts, left_out, choices: Vec::new() }
+}
+
+/// Ways back into a start event: a circle that only edges closing cycles
+/// enter and that has one way on. Each way back is read as going on there.
+fn read_restarts(drawn: &Diagram, lines: &mut Lines) -> Vec<Restart> {
+    let count = drawn.nodes.len();
+    let order = lines.in_order();
+    let mut position = vec![usize::MAX; lines.lines.len()];
+    for (at, &id) in order.iter().enumerate() {
+        position[id] = at;
+    }
+    let targets: Vec<usize> = order.iter().map(|&id| lines.lines[id].target).collect();
+    let mut outgoing: Vec<Vec<EdgeIndex>> = vec![Vec::new(); count];
+    let mut has_incoming = vec![false; count];
+    for (at, &id) in order.iter().enumerate() {
+        outgoing[lines.lines[id].source].push(EdgeIndex::new(at));
+        has_incoming[lines.lines[id].target] = true;
+    }
+    let sources: Vec<NodeIndex> = (0..count).filter(|&n| !has_incoming[n]).map(NodeIndex::new).collect();
+    let search = depth_first(&targets, &outgoing, &sources);
+    let mut restarts = Vec::new();
+    for start in 0..count {
+        if drawn.nodes[start].shape != Shape::Circle {
+            continue;
+        }
+        let ins: Vec<usize> = lines.incoming(start).collect();
+        let outs: Vec<usize> = lines.outgoing(start).collect();
+        let [next] = outs[..] else { continue };
+        let all_back = !ins.is_empty() && ins.iter().all(|&id| search.is_back[position[id]]);
+        if !all_back || lines.lines[next].target == start {
+            continue;
+        }
+        let (next_target, next_route) = (lines.lines[next].target, lines.lines[next].route.clone());
+        for back in ins {
+            let line = lines.lines[back].clone();
+            let mut route = line.route.clone();
+            route.extend_from_slice(&next_route);
+            lines.replace(back, vec![(line.source, next_target, route, line.label_from)]);
+            restarts.push(Restart { edge: line.route[0], start: NodeIndex::new(start), next: next_route[0] });
+        }
+    }
+    restarts
+}
+
+fn build_process(drawn: &Diagram, lines: &Lines, in_process: &[bool]) -> (Option<Diagram>, Vec<Vec<EdgeIndex>>) {
+    let mut process = Diagram::new();
+    for lane in &drawn.lanes {
+        process.add_lane(lane.clone());
+    }
+    for node in &drawn.nodes {
+        process.add_node(node.clone());
+    }
+    let mut routes = Vec::new();
+    for id in lines.in_order() {
+        let line = &lines.lines[id];
+        if !in_process[line.source] || !in_process[line.target] {
+            continue;
+        }
+        let first = &drawn.edges[line.route[0].index()];
+        let last = line.route.last().map_or(first, |edge| &drawn.edges[edge.index()]);
+        let labelled = &drawn.edges[line.label_from.index()];
+        process.add_edge(Edge {
+            source: NodeIndex::new(line.source),
+            target: NodeIndex::new(line.target),
+            source_handle: first.source_handle,
+            target_handle: last.target_handle,
+            handles_written: first.handles_written,
+            label: labelled.label.clone(),
+            label_span: labelled.label_span,
+            attributes: first.attributes.clone(),
+            written_in: first.written_in,
+            span: first.span,
+        });
+        routes.push(line.route.clone());
+    }
+    process.loops = drawn.loops.clone();
+    (Some(process), routes)
+}
+
+/// Tasks of the process whose outgoing edges all carry distinct labels:
+/// the ones that may be read as a choice.
+pub fn choice_candidates(
+    process: &Diagram,
+    outgoing: &[Vec<EdgeIndex>],
+    roles: &[Role],
+    in_process: &[bool],
+) -> Vec<NodeIndex> {
+    process
+        .node_indices()
+        .filter(|&node| {
+            let n = node.index();
+            if !in_process[n] || roles[n].kind != Kind::Task || outgoing[n].len() < 2 {
+                return false;
+            }
+            let mut labels: Vec<&str> = Vec::new();
+            for edge in &outgoing[n] {
+                match process.edges[edge.index()].label.as_deref().map(str::trim) {
+                    Some(label) if !label.is_empty() && !labels.contains(&label) => labels.push(label),
+                    _ => return false,
+                }
+            }
+            true
+        })
+        .collect()
+}
