@@ -468,3 +468,25 @@ fn compiled_workflow_json_runs_the_same_tasks_as_spiffworkflow_runs_the_bpmn() {
         both.len()
     );
 }
+
+/// The fixtures of each convention the reading handles, kept whole as BPMN.
+#[test]
+fn bpmn_golden_readings() {
+    for name in [
+        "reply_edges",
+        "labelled_task_choice",
+        "stray_entry",
+        "alternative_starts",
+        "branch_ends_in_decision",
+        "crossing_with_a_retry",
+        "start_with_incoming",
+    ] {
+        let output = flowzap(&fixtures_dir())
+            .args(["compile", "--target", "bpmn"])
+            .arg(format!("lint/{name}.fz"))
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        insta::assert_snapshot!(format!("bpmn_{name}"), String::from_utf8_lossy(&output.stdout));
+    }
+}

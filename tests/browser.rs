@@ -73,7 +73,7 @@ fn rendered_fixtures_load_in_headless_chromium() {
     }
 }
 
-/// Three compiled BPMN files opened in bpmn-js, the viewer inside Camunda
+/// Compiled BPMN files opened in bpmn-js, the viewer inside Camunda
 /// Modeler and bpmn.io: imported with no warnings, with one drawn shape per
 /// `BPMNShape` (pool, lanes, events, tasks, gateways) and one connection per
 /// `BPMNEdge`. Screenshots land in target/screenshots as NAME.bpmn.png.
@@ -81,7 +81,14 @@ fn rendered_fixtures_load_in_headless_chromium() {
 fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
     let out = tempfile::tempdir().expect("temp");
     let mut expected = Vec::new();
-    for (kind, name) in [("valid", "insurance_claim"), ("lint", "nested_join"), ("lint", "unstructured_sound")] {
+    for (kind, name) in [
+        ("valid", "insurance_claim"),
+        ("lint", "nested_join"),
+        ("lint", "unstructured_sound"),
+        ("lint", "reply_edges"),
+        ("lint", "alternative_starts"),
+        ("lint", "labelled_task_choice"),
+    ] {
         let fixture = fixtures_dir().join(kind).join(format!("{name}.fz"));
         let file = out.path().join(format!("{name}.bpmn"));
         flowzap(&fixtures_dir())
@@ -94,7 +101,7 @@ fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
         let xml = std::fs::read_to_string(&file).expect("compiled");
         let shapes = xml.matches("<bpmndi:BPMNShape ").count();
         let edges = xml.matches("<bpmndi:BPMNEdge ").count();
-        assert!(shapes > 5 && edges > 5, "{name}: {shapes} shapes, {edges} edges");
+        assert!(shapes > 5 && edges > 4, "{name}: {shapes} shapes, {edges} edges");
         expected.push((file, shapes, edges));
     }
     let paths: Vec<&std::ffi::OsStr> = expected.iter().map(|(file, _, _)| file.as_os_str()).collect();

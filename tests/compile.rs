@@ -216,3 +216,51 @@ fn validate_json_points_into_the_json() {
     assert_eq!(findings[0]["code"], "E026");
     assert_eq!((findings[0]["line"].as_u64(), findings[0]["column"].as_u64()), (Some(2), Some(11)));
 }
+
+/// The warnings of the reading (W021 returns to the start, W025 stray
+/// entries, W032 replies) carry fix-its that draw outright what was read:
+/// applied, the warnings are gone and the compiled workflow is the same.
+#[test]
+fn reading_fixits_draw_what_compile_reads() {
+    use flowzap::diagnostics::Code;
+    let compile = |text: &str| {
+        let output =
+            flowzap(&fixtures_dir()).args(["compile", "-"]).write_stdin(text.to_owned()).output().expect("runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let reading = [Code::W021, Code::W025, Code::W032];
+    for fixture in ["lint/reply_edges.fz", "lint/start_with_incoming.fz", "lint/stray_entry.fz"] {
+        let original = std::fs::read_to_string(fixtures_dir().join(fixture)).expect("fixture");
+        let mut text = original.clone();
+        // A nested reply's fix comes once the outer one is applied.
+        for _ in 0..4 {
+            let loaded = flowzap::load(&text);
+            let (_, findings) = flowzap::analysis::lint(&loaded.diagram, &flowzap::analysis::Options::default());
+            let fixes: Vec<_> =
+                findings.into_iter().filter(|d| reading.contains(&d.code) && !d.fix.is_empty()).collect();
+            if fixes.is_empty() {
+                break;
+            }
+            text = flowzap::diagnostics::apply_fixes(&text, &fixes);
+        }
+        let loaded = flowzap::load(&text);
+        assert!(!loaded.has_errors(), "{fixture}: the fixed text loads:\n{text}");
+        let (_, findings) = flowzap::analysis::lint(&loaded.diagram, &flowzap::analysis::Options::default());
+        let left: Vec<_> = findings.iter().filter(|d| reading.contains(&d.code)).map(|d| d.code).collect();
+        assert!(left.is_empty(), "{fixture}: {left:?} remain after the fixes:\n{text}");
+        assert_eq!(compile(&text), compile(&original), "{fixture}: the fix changed what compiles:\n{text}");
+    }
+
+    // A task read as a choice becomes a diamond: the choice is drawn.
+    let original = std::fs::read_to_string(fixtures_dir().join("lint/labelled_task_choice.fz")).expect("fixture");
+    let loaded = flowzap::load(&original);
+    let (_, findings) = flowzap::analysis::lint(&loaded.diagram, &flowzap::analysis::Options::default());
+    let fixes: Vec<_> = findings.into_iter().filter(|d| d.code == Code::W033).collect();
+    assert_eq!(fixes.len(), 1);
+    let text = flowzap::diagnostics::apply_fixes(&original, &fixes);
+    assert!(text.contains("n2: diamond label:\"Validate the fields\""), "{text}");
+    let (_, findings) = flowzap::analysis::lint(&flowzap::load(&text).diagram, &flowzap::analysis::Options::default());
+    assert!(findings.iter().all(|d| d.code != Code::W033 && !d.is_error()), "{findings:?}");
+    compile(&text);
+}

@@ -50,11 +50,12 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
             match paths.first() {
                 Some(first) if paths.len() == flow.route.len() => {
                     // A flow read through several drawn edges (a reply and
-                    // what followed the request) follows all their routes.
-                    let mut points = Vec::new();
-                    for path in &paths {
-                        points.extend(path.points.iter().copied());
-                    }
+                    // what followed the request) leaves as the first one
+                    // does and arrives as the last one does, one bend between.
+                    let mut points = match paths.last() {
+                        Some(last) if paths.len() > 1 => bridge(&first.points, &last.points, layout),
+                        _ => first.points.clone(),
+                    };
                     if !matches!(source.origin, Origin::Node(_)) {
                         points = reattach_start(&points, from, Side::Right);
                     }
@@ -221,6 +222,38 @@ fn beside(layout: &Layout, n: usize, side: Side, chain: usize, needs_left: &[boo
         _ => shape.x - PAD - size,
     };
     Rect { x, y: cy - size / 2.0, width: size, height: size }
+}
+
+/// The start of route `from` (its first stretch) joined to the end of route
+/// `to` (its last stretch) by one bend, on whichever side crosses fewer nodes.
+fn bridge(from: &[Point], to: &[Point], layout: &Layout) -> Vec<Point> {
+    let (Some(&a0), Some(&b0)) = (from.first(), to.last()) else { return from.to_vec() };
+    let a1 = from.get(1).copied().unwrap_or(a0);
+    let b1 = to.len().checked_sub(2).and_then(|i| to.get(i)).copied().unwrap_or(b0);
+    let crossings = |points: &[Point]| {
+        points
+            .windows(2)
+            .map(|pair| {
+                let (lo_x, hi_x) = (pair[0].x.min(pair[1].x), pair[0].x.max(pair[1].x));
+                let (lo_y, hi_y) = (pair[0].y.min(pair[1].y), pair[0].y.max(pair[1].y));
+                layout
+                    .nodes
+                    .iter()
+                    .filter(|node| {
+                        let r = node.shape_rect;
+                        lo_x < r.right() - 1.0 && hi_x > r.x + 1.0 && lo_y < r.bottom() - 1.0 && hi_y > r.y + 1.0
+                    })
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    let across = vec![a0, a1, Point { x: a1.x, y: b1.y }, b1, b0];
+    let along = vec![a0, a1, Point { x: b1.x, y: a1.y }, b1, b0];
+    if crossings(&along) < crossings(&across) {
+        along
+    } else {
+        across
+    }
 }
 
 fn centre(rect: Rect) -> Point {
