@@ -119,6 +119,157 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
     text
 }
 
+/// A diagram of `nodes` nodes (about) over `lanes` lanes full of what the
+/// workflow compilers must handle: fork/join blocks, nested forks, forks
+/// whose joins cross, retry loops in branches and requests drawn with their
+/// replies, one after another from a start to an end.
+pub fn parallel_text(nodes: usize, lanes: usize, seed: u64) -> String {
+    let lanes = lanes.max(2);
+    let mut random = SplitMix::new(seed);
+    let mut builder = Builder { lane_of: Vec::new(), decls: Vec::new(), edges: Vec::new() };
+    let start = builder.node(0, "circle", "Start".to_owned());
+    let mut last = start;
+    while builder.lane_of.len() + 12 < nodes {
+        let lane = random.below(lanes);
+        let task = |builder: &mut Builder, random: &mut SplitMix, lane: usize| {
+            let id = builder.lane_of.len() + 1;
+            let label = format!("{} {} {id}", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())]);
+            builder.node(lane, "rectangle", label)
+        };
+        match random.below(5) {
+            0 => {
+                // A block: fork, two to four branches of one to three steps, join.
+                let fork = task(&mut builder, &mut random, lane);
+                builder.edge(last, fork, None);
+                let join = task(&mut builder, &mut random, lane);
+                for _ in 0..2 + random.below(3) {
+                    let mut at = fork;
+                    for _ in 0..1 + random.below(3) {
+                        let lane = random.below(lanes);
+                        let step = task(&mut builder, &mut random, lane);
+                        builder.edge(at, step, None);
+                        at = step;
+                    }
+                    builder.edge(at, join, None);
+                }
+                last = join;
+            }
+            1 => {
+                // Two forks whose joins cross.
+                let fork = task(&mut builder, &mut random, lane);
+                builder.edge(last, fork, None);
+                let (a, b) = (task(&mut builder, &mut random, lane), task(&mut builder, &mut random, lane));
+                let (c, d) = (task(&mut builder, &mut random, lane), task(&mut builder, &mut random, lane));
+                let join = task(&mut builder, &mut random, lane);
+                for (from, to) in [(fork, a), (fork, b), (a, c), (a, d), (b, c), (b, d), (c, join), (d, join)] {
+                    builder.edge(from, to, None);
+                }
+                last = join;
+            }
+            2 => {
+                // A retry loop inside a branch of a fork.
+                let fork = task(&mut builder, &mut random, lane);
+                builder.edge(last, fork, None);
+                let join = task(&mut builder, &mut random, lane);
+                let other = task(&mut builder, &mut random, lane);
+                let attempt = task(&mut builder, &mut random, lane);
+                let id = builder.lane_of.len() + 1;
+                let check = builder.node(lane, "diamond", format!("Passed {id}?"));
+                for (from, to, label) in
+                    [(fork, other, None), (other, join, None), (fork, attempt, None), (attempt, check, None)]
+                {
+                    builder.edge(from, to, label);
+                }
+                builder.edge(check, attempt, Some("No"));
+                builder.edge(check, join, Some("Yes"));
+                last = join;
+            }
+            3 => {
+                // A request drawn with its reply back into the requester.
+                let request = task(&mut builder, &mut random, lane);
+                builder.edge(last, request, None);
+                let server = task(&mut builder, &mut random, (lane + 1) % lanes);
+                let after = task(&mut builder, &mut random, lane);
+                builder.edge(request, server, Some("request"));
+                builder.edge(server, request, Some("reply"));
+                builder.edge(request, after, None);
+                last = after;
+            }
+            _ => {
+                // A fork nested in a branch of another.
+                let fork = task(&mut builder, &mut random, lane);
+                builder.edge(last, fork, None);
+                let join = task(&mut builder, &mut random, lane);
+                let inner = task(&mut builder, &mut random, lane);
+                let inner_join = task(&mut builder, &mut random, lane);
+                let (x, y, z) = (
+                    task(&mut builder, &mut random, lane),
+                    task(&mut builder, &mut random, lane),
+                    task(&mut builder, &mut random, lane),
+                );
+                for (from, to) in [
+                    (fork, inner),
+                    (inner, x),
+                    (inner, y),
+                    (x, inner_join),
+                    (y, inner_join),
+                    (inner_join, join),
+                    (fork, z),
+                    (z, join),
+                ] {
+                    builder.edge(from, to, None);
+                }
+                last = join;
+            }
+        }
+    }
+    let end = builder.node(0, "circle", "Done".to_owned());
+    builder.edge(last, end, None);
+    builder.text(lanes)
+}
+
+/// Nodes and edges being generated, written out lane by lane.
+struct Builder {
+    lane_of: Vec<usize>,
+    decls: Vec<String>,
+    edges: Vec<(usize, usize, Option<&'static str>)>,
+}
+
+impl Builder {
+    fn node(&mut self, lane: usize, shape: &str, label: String) -> usize {
+        let id = self.lane_of.len() + 1;
+        self.lane_of.push(lane);
+        self.decls.push(format!("n{id}: {shape} label:\"{label}\"\n"));
+        id - 1
+    }
+
+    fn edge(&mut self, from: usize, to: usize, label: Option<&'static str>) {
+        self.edges.push((from, to, label));
+    }
+
+    fn text(&self, lanes: usize) -> String {
+        let mut blocks: Vec<String> = (0..lanes).map(|lane| format!("lane{lane} {{ # Team {lane}\n")).collect();
+        for (index, decl) in self.decls.iter().enumerate() {
+            blocks[self.lane_of[index]].push_str(decl);
+        }
+        for &(from, to, label) in &self.edges {
+            let (source_handle, target_handle, prefix) = match self.lane_of[to].cmp(&self.lane_of[from]) {
+                std::cmp::Ordering::Equal => ("right", "left", String::new()),
+                std::cmp::Ordering::Greater => ("bottom", "top", format!("lane{}.", self.lane_of[to])),
+                std::cmp::Ordering::Less => ("top", "bottom", format!("lane{}.", self.lane_of[to])),
+            };
+            let label = label.map(|l| format!(" [label=\"{l}\"]")).unwrap_or_default();
+            let _ = writeln!(
+                blocks[self.lane_of[from]],
+                "n{}.handle({source_handle}) -> {prefix}n{}.handle({target_handle}){label}",
+                from + 1,
+                to + 1
+            );
+        }
+        blocks.iter().map(|block| format!("{block}}}\n")).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +290,19 @@ mod tests {
             assert!(problems.is_empty(), "generated diagrams lint clean: {problems:#?}");
         }
         assert_eq!(swimlane_text(300, 4, 1), swimlane_text(300, 4, 1));
+    }
+
+    #[test]
+    fn generated_parallel_diagrams_lint_sound_and_compile() {
+        let text = parallel_text(400, 4, 9);
+        let loaded = crate::load(&text);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics.iter().find(|d| d.is_error()));
+        let (analysis, findings) = crate::analysis::lint(&loaded.diagram, &crate::analysis::Options::default());
+        assert!(findings.iter().all(|d| !d.is_error()), "{:?}", findings.iter().find(|d| d.is_error()));
+        assert!(findings.iter().any(|d| d.code == crate::diagnostics::Code::W032), "replies are read");
+        let lowered = crate::emit::program::lower(&loaded.diagram, &analysis, "generated");
+        let lowered = lowered.unwrap_or_else(|refusals| panic!("{:?}", refusals[0].message));
+        assert!(lowered.notes.iter().any(|d| d.code == crate::diagnostics::Code::I003), "crossings are regrouped");
+        assert_eq!(parallel_text(400, 4, 9), text);
     }
 }

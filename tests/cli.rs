@@ -237,3 +237,17 @@ fn output_is_deterministic() {
     let run = || flowzap(&fixtures_dir()).args(["graph", "valid/insurance_claim.fz"]).output().expect("runs").stdout;
     assert_eq!(run(), run());
 }
+
+/// Two labels far apart in a file are shown as two short snippets, not as
+/// every line between them (a file with many such findings stayed readable
+/// and fast to report only so).
+#[test]
+fn far_apart_labels_are_shown_as_separate_snippets() {
+    let text = flowzap::synth::parallel_text(3_000, 5, 42);
+    let output = common::flowzap(&common::fixtures_dir()).args(["lint", "-"]).write_stdin(text).output().expect("runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let findings = report.lines().filter(|line| line.starts_with("flowzap::")).count();
+    assert!(findings > 50, "{findings} findings");
+    let lines = report.lines().count();
+    assert!(lines < findings * 40, "{lines} lines for {findings} findings");
+}

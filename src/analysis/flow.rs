@@ -135,6 +135,8 @@ pub struct DepthFirst {
     pub is_back: Vec<bool>,
     /// The order in which nodes were first reached (`usize::MAX`: never).
     pub preorder: Vec<usize>,
+    /// The edge the search first reached each node by (`None`: a root).
+    pub parent: Vec<Option<EdgeIndex>>,
 }
 
 /// Iterative depth-first search from `roots` in order, then from any node
@@ -150,6 +152,7 @@ pub fn depth_first(targets: &[usize], outgoing: &[Vec<EdgeIndex>], roots: &[Node
     let count = outgoing.len();
     let mut is_back = vec![false; targets.len()];
     let mut preorder = vec![usize::MAX; count];
+    let mut parent = vec![None; count];
     let mut reached = 0;
     let mut mark = vec![Mark::New; count];
     let all_roots = roots.iter().map(|n| n.index()).chain(0..count);
@@ -169,6 +172,7 @@ pub fn depth_first(targets: &[usize], outgoing: &[Vec<EdgeIndex>], roots: &[Node
                 match mark[target] {
                     Mark::New => {
                         mark[target] = Mark::OnStack;
+                        parent[target] = Some(edge);
                         preorder[target] = reached;
                         reached += 1;
                         stack.push((target, 0));
@@ -182,7 +186,7 @@ pub fn depth_first(targets: &[usize], outgoing: &[Vec<EdgeIndex>], roots: &[Node
             }
         }
     }
-    DepthFirst { is_back, preorder }
+    DepthFirst { is_back, preorder, parent }
 }
 
 fn dominator_depths(dominators: &Dominators<NodeIndex>, count: usize, root: NodeIndex) -> Vec<usize> {

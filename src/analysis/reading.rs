@@ -168,50 +168,13 @@ impl Lines {
     }
 }
 
-/// Reply searches stop after this many steps in all, so a huge diagram full
-/// of cycles is never searched quadratically; replies past it are not read.
+/// Walks up the search tree for replies stop after this many steps in all,
+/// so a huge diagram full of long cycles is never searched quadratically;
+/// replies past the budget are not read.
 const SEARCH_BUDGET: usize = 4_000_000;
 
 fn is_exclusive_split(drawn: &Diagram, node: usize, lines: &Lines) -> bool {
     drawn.nodes[node].shape == Shape::Diamond && lines.outgoing(node).count() >= 2
-}
-
-/// Can `goal` be reached from `from` without passing `avoid` or a decision
-/// that splits? `budget` is spent one step per node visited.
-fn reaches_plainly(
-    drawn: &Diagram,
-    lines: &Lines,
-    from: usize,
-    goals: &[usize],
-    avoid: usize,
-    budget: &mut usize,
-) -> bool {
-    if goals.contains(&from) {
-        return true;
-    }
-    if from == avoid || is_exclusive_split(drawn, from, lines) {
-        return false;
-    }
-    let mut seen = std::collections::HashSet::new();
-    seen.insert(from);
-    let mut queue = VecDeque::from([from]);
-    while let Some(node) = queue.pop_front() {
-        if *budget == 0 {
-            return false;
-        }
-        *budget -= 1;
-        for id in lines.outgoing(node) {
-            let next = lines.lines[id].target;
-            if goals.contains(&next) {
-                return true;
-            }
-            if next == avoid || is_exclusive_split(drawn, next, lines) || !seen.insert(next) {
-                continue;
-            }
-            queue.push_back(next);
-        }
-    }
-    false
 }
 
 /// Reads `drawn` as its author meant it (all but the labelled-outcome rule).
@@ -228,7 +191,12 @@ pub fn read(drawn: &Diagram) -> Reading {
         (0..count).map(|n| lines.out[n].iter().map(|&id| EdgeIndex::new(id)).collect()).collect();
     let sources: Vec<NodeIndex> = (0..count).filter(|&n| lines.inc[n].is_empty()).map(NodeIndex::new).collect();
     let search = depth_first(&targets, &drawn_out, &sources);
+    // A reply closes a cycle the search found: its target is an ancestor
+    // of its source, and the path down the search tree between them is the
+    // request, unless a decision that splits lies on it. The first edge of
+    // that path is the request edge.
     let mut is_reply = vec![false; drawn.edges.len()];
+    let mut request_edges: Vec<Vec<EdgeIndex>> = vec![Vec::new(); count];
     for (index, edge) in drawn.edges.iter().enumerate() {
         let (u, v) = (edge.source.index(), edge.target.index());
         let candidate = search.is_back[index]
@@ -236,16 +204,26 @@ pub fn read(drawn: &Diagram) -> Reading {
             && drawn.nodes[u].lane != drawn.nodes[v].lane
             && drawn.nodes[v].shape != Shape::Diamond
             && !is_exclusive_split(drawn, u, &lines);
-        if candidate {
-            let mut found = false;
-            for id in lines.outgoing(v) {
-                let first = lines.lines[id].target;
-                if reaches_plainly(drawn, &lines, first, &[u], v, &mut budget) {
-                    found = true;
-                    break;
-                }
+        if !candidate {
+            continue;
+        }
+        let mut at = u;
+        let mut first = None;
+        while at != v && budget > 0 {
+            budget -= 1;
+            let Some(up) = search.parent[at] else { break };
+            let above = drawn.edges[up.index()].source.index();
+            if above != v && is_exclusive_split(drawn, above, &lines) {
+                break;
             }
-            is_reply[index] = found;
+            first = Some(up);
+            at = above;
+        }
+        if let (true, Some(first)) = (at == v, first) {
+            is_reply[index] = true;
+            if !request_edges[v].contains(&first) {
+                request_edges[v].push(first);
+            }
         }
     }
     let mut requesters: Vec<usize> = (0..drawn.edges.len()).filter(|&e| is_reply[e]).map(|e| targets[e]).collect();
@@ -258,14 +236,13 @@ pub fn read(drawn: &Diagram) -> Reading {
     for v in requesters {
         let reply_lines: Vec<usize> =
             lines.incoming(v).filter(|&id| pending.get(id).copied().unwrap_or(false)).collect();
-        let repliers: Vec<usize> = reply_lines.iter().map(|&id| lines.lines[id].source).collect();
+        // What is not a request (nor a reply still to be read) goes on
+        // after the reply: the drawn continuations, and lines earlier
+        // replies handed to this node.
         let mut continuations = Vec::new();
         for id in lines.outgoing(v).collect::<Vec<_>>() {
-            if pending.get(id).copied().unwrap_or(false) {
-                continue;
-            }
-            let first = lines.lines[id].target;
-            if !reaches_plainly(drawn, &lines, first, &repliers, v, &mut budget) {
+            let is_request = lines.lines[id].route.len() == 1 && request_edges[v].contains(&lines.lines[id].route[0]);
+            if !pending.get(id).copied().unwrap_or(false) && !is_request {
                 continuations.push(id);
             }
         }

@@ -83,7 +83,9 @@ impl miette::SourceCode for IndexedSource {
             (slice_start, slice_end - slice_start).into(),
             first_line,
             column,
-            last_line + 1,
+            // A count of lines: miette merges two labels' contexts when the
+            // first one's lines reach the second's.
+            last_line - first_line + 1,
         )))
     }
 }

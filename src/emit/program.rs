@@ -181,6 +181,7 @@ struct Names {
     /// The Decision after a task read as a choice.
     of_choice: HashMap<NodeIndex, String>,
     taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Names {
@@ -207,7 +208,7 @@ impl Names {
             of_node.insert(node, name);
         }
         let taken = of_node.values().cloned().collect();
-        let mut names = Names { of_node, of_choice: HashMap::new(), taken };
+        let mut names = Names { of_node, of_choice: HashMap::new(), taken, next_suffix: HashMap::new() };
         for &node in &analysis.reading.choices {
             let wanted = format!("Outcome of {}", outcomes::title(diagram, node));
             let name = names.fresh(&wanted);
@@ -220,11 +221,13 @@ impl Names {
     fn fresh(&mut self, wanted: &str) -> String {
         let base = cut(wanted, MAX_NAME_CHARS);
         let mut name = base.clone();
-        let mut n = 2;
+        // Numbering goes on where the last name from this base stopped, so
+        // a thousand `Branch end`s cost no more than one each.
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
         while self.taken.contains(&name) {
-            let suffix = format!(" {n}");
+            let suffix = format!(" {}", *n);
             name = format!("{}{suffix}", cut(&base, MAX_NAME_CHARS - suffix.len()));
-            n += 1;
+            *n += 1;
         }
         self.taken.insert(name.clone());
         name
@@ -420,17 +423,23 @@ impl<'a> Lowering<'a> {
             // failed forks are in inner-first order already.
             let mut blocked = Vec::new();
             let mut regrouped = false;
+            // Parts apart from each other are regrouped in the same round;
+            // one that holds what this round already changed waits for the
+            // next search.
+            let known = self.kind.len();
+            let mut changed: HashSet<usize> = HashSet::new();
             for crossing in &failed {
-                // Regrouping nests a part for good; a second time would loop.
-                if !regrouped_forks.insert(crossing.fork) {
+                if regrouped_forks.contains(&crossing.fork) {
+                    // Regrouping nests a part for good; a second time would loop.
                     blocked.push((*crossing, "its branches still cross after regrouping".to_owned()));
                     continue;
                 }
-                match self.regroup(crossing.fork, ipdom[crossing.fork], &search) {
-                    Ok(()) => {
+                match self.regroup(crossing.fork, ipdom[crossing.fork], &search, known, &mut changed) {
+                    Ok(true) => {
+                        regrouped_forks.insert(crossing.fork);
                         regrouped = true;
-                        break;
                     }
+                    Ok(false) => regrouped = true,
                     Err(reason) => blocked.push((*crossing, reason)),
                 }
             }
@@ -556,7 +565,16 @@ impl<'a> Lowering<'a> {
     /// has no other way in or out and its exclusive flow (decisions, loops)
     /// keeps to pieces with one way in and one way out, which are nested as
     /// single steps; reports what was added. `Err` says why not.
-    fn regroup(&mut self, fork: usize, join: Option<usize>, search: &Search) -> Result<(), String> {
+    /// `Ok(false)`: the part holds items this round changed (`changed`, or
+    /// made after the search: index `known` on); try again next round.
+    fn regroup(
+        &mut self,
+        fork: usize,
+        join: Option<usize>,
+        search: &Search,
+        known: usize,
+        changed: &mut HashSet<usize>,
+    ) -> Result<bool, String> {
         // The part: everything the fork reaches before its join.
         let mut members: Vec<usize> = Vec::new();
         let mut index_of: HashMap<usize, usize> = HashMap::new();
@@ -574,6 +592,10 @@ impl<'a> Lowering<'a> {
             index_of.insert(item, members.len());
             members.push(item);
             queue.extend(self.outs(item).iter().map(|&l| self.links[l].to));
+        }
+        let touched = |item: usize| item >= known || changed.contains(&item);
+        if touched(fork) || join.is_some_and(touched) || members.iter().any(|&m| touched(m)) {
+            return Ok(false);
         }
         for &member in &members {
             for link in self.ins(member) {
@@ -665,6 +687,11 @@ impl<'a> Lowering<'a> {
         let (tree, added) = series_parallel(&desc, &anc, &ranks);
         let shape = describe(&tree, &|i| self.unit_id(&units[order[i]]));
 
+        changed.insert(fork);
+        changed.extend(members.iter().copied());
+        if let Some(join) = join {
+            changed.insert(join);
+        }
         // Replace every link between pieces (and from the fork, and to the
         // join) by the nested blocks' links; a piece keeps its inside.
         for link in self.outs(fork) {
@@ -729,7 +756,7 @@ impl<'a> Lowering<'a> {
             };
             self.notes.push(note.with_help(help));
         }
-        Ok(())
+        Ok(true)
     }
 
     fn unit_id(&self, unit: &Unit) -> String {
@@ -1021,7 +1048,12 @@ impl<'a> Lowering<'a> {
     /// Builds the scopes, innermost blocks first (a block only holds blocks
     /// made before it), then the top scope.
     fn emit(&mut self) -> Scope {
-        let mut emitter = Emitter { lowering: self, branch_scopes: Vec::new(), done: None };
+        // Each scope's items, listed once: a scope is a block's branch, or the top.
+        let mut members: HashMap<Option<(usize, usize)>, Vec<usize>> = HashMap::new();
+        for (item, owner) in self.owner.iter().enumerate() {
+            members.entry(*owner).or_default().push(item);
+        }
+        let mut emitter = Emitter { lowering: self, branch_scopes: Vec::new(), done: None, members };
         for block in 0..emitter.lowering.blocks.len() {
             let mut scopes = Vec::new();
             for number in 0..emitter.lowering.blocks[block].branches.len() {
@@ -1051,6 +1083,7 @@ struct Emitter<'l, 'a> {
     branch_scopes: Vec<Option<Vec<Scope>>>,
     /// The top scope's generated `Terminate`, once made.
     done: Option<String>,
+    members: HashMap<Option<(usize, usize)>, Vec<usize>>,
 }
 
 /// States of one scope being built, with their sort keys.
@@ -1172,8 +1205,8 @@ impl Emitter<'_, '_> {
     /// scope would run nothing.
     fn scope(&mut self, owner: Option<(usize, usize)>, entries: &[usize]) -> Option<Scope> {
         let mut states = ScopeStates { owner, states: Vec::new(), branch_end: None };
-        let mut items: Vec<usize> =
-            (0..self.lowering.kind.len()).filter(|&i| self.lowering.owner[i] == owner && self.is_live(i)).collect();
+        let mut items: Vec<usize> = self.members.remove(&owner).unwrap_or_default();
+        items.retain(|&i| self.is_live(i));
         items.sort_by_key(|&i| (self.lowering.key[i], i));
         for item in items {
             self.state_of(item, &mut states);

@@ -4,6 +4,8 @@
 //! they belong to, in the free space of the gap, and the routes of the edges
 //! they take over are re-attached to them.
 
+use std::collections::HashMap;
+
 use super::{ElementKind, Origin, Process};
 use crate::layout::{LabelPlace, Layout, Point, Rect};
 use crate::model::Side;
@@ -37,7 +39,8 @@ pub struct Di {
 }
 
 pub fn place(process: &Process, layout: &Layout) -> Di {
-    let shapes = shapes(process, layout);
+    let index = Bands::new(layout);
+    let shapes = shapes(process, layout, &index);
     let edges = process
         .flows
         .iter()
@@ -53,7 +56,7 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
                     // what followed the request) leaves as the first one
                     // does and arrives as the last one does, one bend between.
                     let mut points = match paths.last() {
-                        Some(last) if paths.len() > 1 => bridge(&first.points, &last.points, layout),
+                        Some(last) if paths.len() > 1 => bridge(&first.points, &last.points, layout, &index),
                         _ => first.points.clone(),
                     };
                     if !matches!(source.origin, Origin::Node(_)) {
@@ -92,7 +95,7 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
     Di { participant, lanes, shapes, edges }
 }
 
-fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
+fn shapes(process: &Process, layout: &Layout, index: &Bands) -> Vec<ShapeDi> {
     let mut shapes: Vec<ShapeDi> = Vec::with_capacity(process.elements.len());
     // Added elements on each node's left and right, to share a gap fairly
     // with a neighbour that also needs room there.
@@ -134,21 +137,22 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
                 ShapeDi { bounds: node.shape_rect, label }
             }
             Origin::Fork(n) | Origin::Choice(n) | Origin::ImplicitEnd(n) => {
-                let bounds = beside(layout, n.index(), Side::Right, 1, &needs_left, &needs_right);
+                let bounds = beside(layout, index, n.index(), Side::Right, 1, &needs_left, &needs_right);
                 ShapeDi { bounds, label: None }
             }
             Origin::ImplicitStart(n) if entry_choice[n.index()] => {
                 // Left of the choice between starts, which stands by the node.
-                let choice = beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right);
+                let choice = beside(layout, index, n.index(), Side::Left, 2, &needs_left, &needs_right);
                 let size = choice.width;
                 ShapeDi {
                     bounds: Rect { x: choice.x - PAD - size, y: choice.y, width: size, height: size },
                     label: None,
                 }
             }
-            Origin::EntryChoice(n) => {
-                ShapeDi { bounds: beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right), label: None }
-            }
+            Origin::EntryChoice(n) => ShapeDi {
+                bounds: beside(layout, index, n.index(), Side::Left, 2, &needs_left, &needs_right),
+                label: None,
+            },
             Origin::Empty(k) => {
                 let x = 80.0 + 120.0 * f32::from(k);
                 ShapeDi { bounds: Rect { x, y: 42.0, width: 36.0, height: 36.0 }, label: None }
@@ -156,7 +160,7 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
             Origin::Join(n) | Origin::ImplicitStart(n) => {
                 // A nested join's slot merges stand left of it: room for two.
                 let chain = if merges_total[n.index()] > 0 { 2 } else { 1 };
-                let bounds = beside(layout, n.index(), Side::Left, chain, &needs_left, &needs_right);
+                let bounds = beside(layout, index, n.index(), Side::Left, chain, &needs_left, &needs_right);
                 if matches!(element.origin, Origin::Join(_)) {
                     joins[n.index()] = Some(bounds);
                 }
@@ -164,7 +168,7 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
             }
             Origin::SlotMerge(n, _) => {
                 let join = joins[n.index()]
-                    .unwrap_or_else(|| beside(layout, n.index(), Side::Left, 2, &needs_left, &needs_right));
+                    .unwrap_or_else(|| beside(layout, index, n.index(), Side::Left, 2, &needs_left, &needs_right));
                 let size = join.width;
                 let k = merges_placed[n.index()] as f32;
                 let total = merges_total[n.index()] as f32;
@@ -184,20 +188,38 @@ fn shapes(process: &Process, layout: &Layout) -> Vec<ShapeDi> {
 /// The square beside node `n`'s shape on `side`, as large as the free room
 /// up to the next node in that direction allows (half of it when that
 /// node also needs room on its facing side), shared by a `chain` of squares.
-fn beside(layout: &Layout, n: usize, side: Side, chain: usize, needs_left: &[bool], needs_right: &[bool]) -> Rect {
+fn beside(
+    layout: &Layout,
+    index: &Bands,
+    n: usize,
+    side: Side,
+    chain: usize,
+    needs_left: &[bool],
+    needs_right: &[bool],
+) -> Rect {
     let node = &layout.nodes[n];
     let shape = node.shape_rect;
     let cy = shape.y + shape.height / 2.0;
     let (top, bottom) = (cy - ADDED / 2.0, cy + ADDED / 2.0);
     let across = |rect: &Rect| rect.y < bottom && top < rect.bottom();
+    let nodes = &layout.nodes;
     let room = match side {
         Side::Right => {
             let start = shape.right();
             let mut end = layout.width;
-            for (m, other) in layout.nodes.iter().enumerate() {
-                if m != n && across(&other.bounds) && other.bounds.x >= start {
-                    let limit = if needs_left[m] { (start + other.bounds.x) / 2.0 } else { other.bounds.x };
-                    end = end.min(limit);
+            for band in band_of(top)..=band_of(bottom) {
+                let Some(list) = index.by_x.get(&band) else { continue };
+                let from = list.partition_point(|&m| nodes[m].bounds.x < start);
+                for &m in &list[from..] {
+                    let other = nodes[m].bounds;
+                    // Limits only grow with x from here on.
+                    if (start + other.x) / 2.0 >= end {
+                        break;
+                    }
+                    if m != n && across(&other) {
+                        let limit = if needs_left[m] { (start + other.x) / 2.0 } else { other.x };
+                        end = end.min(limit);
+                    }
                 }
             }
             end - start
@@ -205,11 +227,18 @@ fn beside(layout: &Layout, n: usize, side: Side, chain: usize, needs_left: &[boo
         _ => {
             let start = shape.x;
             let mut end = 0.0f32;
-            for (m, other) in layout.nodes.iter().enumerate() {
-                if m != n && across(&other.bounds) && other.bounds.right() <= start {
-                    let limit =
-                        if needs_right[m] { (start + other.bounds.right()) / 2.0 } else { other.bounds.right() };
-                    end = end.max(limit);
+            for band in band_of(top)..=band_of(bottom) {
+                let Some(list) = index.by_right.get(&band) else { continue };
+                let upto = list.partition_point(|&m| nodes[m].bounds.right() <= start);
+                for &m in list[..upto].iter().rev() {
+                    let other = nodes[m].bounds;
+                    if other.right() <= end {
+                        break;
+                    }
+                    if m != n && across(&other) {
+                        let limit = if needs_right[m] { (start + other.right()) / 2.0 } else { other.right() };
+                        end = end.max(limit);
+                    }
                 }
             }
             start - end
@@ -226,33 +255,88 @@ fn beside(layout: &Layout, n: usize, side: Side, chain: usize, needs_left: &[boo
 
 /// The start of route `from` (its first stretch) joined to the end of route
 /// `to` (its last stretch) by one bend, on whichever side crosses fewer nodes.
-fn bridge(from: &[Point], to: &[Point], layout: &Layout) -> Vec<Point> {
+fn bridge(from: &[Point], to: &[Point], layout: &Layout, index: &Bands) -> Vec<Point> {
     let (Some(&a0), Some(&b0)) = (from.first(), to.last()) else { return from.to_vec() };
     let a1 = from.get(1).copied().unwrap_or(a0);
     let b1 = to.len().checked_sub(2).and_then(|i| to.get(i)).copied().unwrap_or(b0);
-    let crossings = |points: &[Point]| {
-        points
-            .windows(2)
-            .map(|pair| {
-                let (lo_x, hi_x) = (pair[0].x.min(pair[1].x), pair[0].x.max(pair[1].x));
-                let (lo_y, hi_y) = (pair[0].y.min(pair[1].y), pair[0].y.max(pair[1].y));
-                layout
-                    .nodes
-                    .iter()
-                    .filter(|node| {
-                        let r = node.shape_rect;
-                        lo_x < r.right() - 1.0 && hi_x > r.x + 1.0 && lo_y < r.bottom() - 1.0 && hi_y > r.y + 1.0
-                    })
-                    .count()
-            })
-            .sum::<usize>()
-    };
+    let crossings =
+        |points: &[Point]| points.windows(2).map(|pair| index.crossed(layout, pair[0], pair[1])).sum::<usize>();
     let across = vec![a0, a1, Point { x: a1.x, y: b1.y }, b1, b0];
     let along = vec![a0, a1, Point { x: b1.x, y: a1.y }, b1, b0];
     if crossings(&along) < crossings(&across) {
         along
     } else {
         across
+    }
+}
+
+/// Nodes by horizontal and vertical bands, so a question about a node's
+/// neighbourhood looks at its band, not at every node of the diagram.
+struct Bands {
+    /// Band → the nodes whose bounds reach into it, by left edge.
+    by_x: HashMap<i64, Vec<usize>>,
+    /// The same, by right edge.
+    by_right: HashMap<i64, Vec<usize>>,
+    /// Column band → the nodes whose bounds reach into it, by top edge.
+    by_y: HashMap<i64, Vec<usize>>,
+    widest: f32,
+    tallest: f32,
+}
+
+const BAND: f32 = 32.0;
+
+fn band_of(at: f32) -> i64 {
+    (at / BAND).floor() as i64
+}
+
+impl Bands {
+    fn new(layout: &Layout) -> Bands {
+        let mut bands =
+            Bands { by_x: HashMap::new(), by_right: HashMap::new(), by_y: HashMap::new(), widest: 0.0, tallest: 0.0 };
+        for (m, node) in layout.nodes.iter().enumerate() {
+            let r = node.bounds;
+            bands.widest = bands.widest.max(r.width);
+            bands.tallest = bands.tallest.max(r.height);
+            for band in band_of(r.y)..=band_of(r.bottom()) {
+                bands.by_x.entry(band).or_default().push(m);
+            }
+            for band in band_of(r.x)..=band_of(r.right()) {
+                bands.by_y.entry(band).or_default().push(m);
+            }
+        }
+        let nodes = &layout.nodes;
+        for list in bands.by_x.values_mut() {
+            list.sort_by(|&a, &b| nodes[a].bounds.x.total_cmp(&nodes[b].bounds.x).then(a.cmp(&b)));
+        }
+        bands.by_right = bands.by_x.clone();
+        for list in bands.by_right.values_mut() {
+            list.sort_by(|&a, &b| nodes[a].bounds.right().total_cmp(&nodes[b].bounds.right()).then(a.cmp(&b)));
+        }
+        for list in bands.by_y.values_mut() {
+            list.sort_by(|&a, &b| nodes[a].bounds.y.total_cmp(&nodes[b].bounds.y).then(a.cmp(&b)));
+        }
+        bands
+    }
+
+    /// How many node shapes the straight stretch from `a` to `b` crosses.
+    fn crossed(&self, layout: &Layout, a: Point, b: Point) -> usize {
+        let (lo_x, hi_x) = (a.x.min(b.x), a.x.max(b.x));
+        let (lo_y, hi_y) = (a.y.min(b.y), a.y.max(b.y));
+        let hits = |m: &usize| {
+            let r = layout.nodes[*m].shape_rect;
+            lo_x < r.right() - 1.0 && hi_x > r.x + 1.0 && lo_y < r.bottom() - 1.0 && hi_y > r.y + 1.0
+        };
+        let nodes = &layout.nodes;
+        // An orthogonal stretch lies in one band of one of the two indexes.
+        if hi_x - lo_x <= hi_y - lo_y {
+            let Some(list) = self.by_y.get(&band_of(lo_x)) else { return 0 };
+            let from = list.partition_point(|&m| nodes[m].bounds.y < lo_y - self.tallest);
+            list[from..].iter().take_while(|&&m| nodes[m].bounds.y < hi_y).filter(|m| hits(m)).count()
+        } else {
+            let Some(list) = self.by_x.get(&band_of(lo_y)) else { return 0 };
+            let from = list.partition_point(|&m| nodes[m].bounds.x < lo_x - self.widest);
+            list[from..].iter().take_while(|&&m| nodes[m].bounds.x < hi_x).filter(|m| hits(m)).count()
+        }
     }
 }
 
