@@ -469,7 +469,8 @@ fn compiled_workflow_json_runs_the_same_tasks_as_spiffworkflow_runs_the_bpmn() {
     );
 }
 
-/// The fixtures of each convention the reading handles, kept whole as BPMN.
+/// The fixtures of each convention the reading handles and each pattern the
+/// workflow lowering handles, kept whole as BPMN.
 #[test]
 fn bpmn_golden_readings() {
     for name in [
@@ -480,6 +481,11 @@ fn bpmn_golden_readings() {
         "branch_ends_in_decision",
         "crossing_with_a_retry",
         "start_with_incoming",
+        "implied_join_input",
+        "added_synchronisation",
+        "loops_sharing_nodes",
+        "two_decisions",
+        "fan_out_across_lanes",
     ] {
         let output = flowzap(&fixtures_dir())
             .args(["compile", "--target", "bpmn"])
