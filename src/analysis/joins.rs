@@ -10,6 +10,7 @@
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::flow::Flow;
+use super::groups::Groups;
 use super::roles::{split_at, Role, Split};
 use crate::model::Diagram;
 
@@ -63,15 +64,8 @@ pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInf
                 info.slots = forward.iter().map(|&edge| vec![edge]).collect();
                 return info;
             }
-            // Union-find over the forward edges: alternatives share a slot.
-            let mut slot_of: Vec<usize> = (0..forward.len()).collect();
-            fn root(slot_of: &mut [usize], mut at: usize) -> usize {
-                while slot_of[at] != at {
-                    slot_of[at] = slot_of[slot_of[at]];
-                    at = slot_of[at];
-                }
-                at
-            }
+            // Alternatives share a slot.
+            let mut slot_of = Groups::new(forward.len());
             let mut parallel_pairs = Vec::new();
             let mut pairs = Vec::new();
             if forward.len() <= ALL_PAIRS_UP_TO {
@@ -96,22 +90,13 @@ pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInf
                     }
                     Split::Exclusive | Split::None => {
                         info.exclusive_pair.get_or_insert((a, b, split_node));
-                        let (ri, rj) = (root(&mut slot_of, i), root(&mut slot_of, j));
-                        slot_of[ri] = rj;
+                        slot_of.join(i, j);
                     }
                 }
             }
             // Parallel paths inside one group of alternatives: inconsistent.
-            let consistent = parallel_pairs.iter().all(|&(i, j)| root(&mut slot_of, i) != root(&mut slot_of, j));
-            let mut slots: Vec<(usize, Vec<EdgeIndex>)> = Vec::new();
-            for (position, &edge) in forward.iter().enumerate() {
-                let slot = root(&mut slot_of, position);
-                match slots.iter_mut().find(|(root, _)| *root == slot) {
-                    Some((_, edges)) => edges.push(edge),
-                    None => slots.push((slot, vec![edge])),
-                }
-            }
-            info.slots = slots.into_iter().map(|(_, edges)| edges).collect();
+            let consistent = parallel_pairs.iter().all(|&(i, j)| slot_of.find(i) != slot_of.find(j));
+            info.slots = slot_of.into_groups(&forward);
             let parallel = info.parallel_pair.is_some();
             let exclusive = info.exclusive_pair.is_some();
             info.join = match (parallel, exclusive, has_back) {

@@ -6,6 +6,7 @@
 //! only gets here when `check` found none.
 
 pub mod flow;
+pub mod groups;
 pub mod joins;
 mod lints;
 pub mod outcomes;

@@ -1497,31 +1497,15 @@ fn flatten(tree: &mut [Sp]) {
 
 /// The steps in groups that no order connects.
 fn components(desc: &[Bits], steps: &[usize]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..steps.len()).collect();
-    fn root(parent: &mut [usize], mut at: usize) -> usize {
-        while parent[at] != at {
-            parent[at] = parent[parent[at]];
-            at = parent[at];
-        }
-        at
-    }
+    let mut groups = crate::analysis::groups::Groups::new(steps.len());
     for a in 0..steps.len() {
         for b in a + 1..steps.len() {
             if bit(&desc[steps[a]], steps[b]) {
-                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-                parent[ra] = rb;
+                groups.join(a, b);
             }
         }
     }
-    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (position, &step) in steps.iter().enumerate() {
-        let r = root(&mut parent, position);
-        match groups.iter_mut().find(|(g, _)| *g == r) {
-            Some((_, list)) => list.push(step),
-            None => groups.push((r, vec![step])),
-        }
-    }
-    groups.into_iter().map(|(_, list)| list).collect()
+    groups.into_groups(steps)
 }
 
 /// Splits connected `steps` (topologically ordered) into a first and a
