@@ -434,7 +434,7 @@ impl<'a> Lowering<'a> {
                     blocked.push((*crossing, "its branches still cross after regrouping".to_owned()));
                     continue;
                 }
-                match self.regroup(crossing.fork, ipdom[crossing.fork], &search, known, &mut changed) {
+                match self.regroup(crossing.fork, ipdom[crossing.fork], known, &mut changed) {
                     Ok(true) => {
                         regrouped_forks.insert(crossing.fork);
                         regrouped = true;
@@ -571,7 +571,6 @@ impl<'a> Lowering<'a> {
         &mut self,
         fork: usize,
         join: Option<usize>,
-        search: &Search,
         known: usize,
         changed: &mut HashSet<usize>,
     ) -> Result<bool, String> {
@@ -664,7 +663,6 @@ impl<'a> Lowering<'a> {
             order.iter().map(|&u| unit_succ[u].iter().map(|&v| position[v]).collect()).collect();
         let desc = descendants(&succ);
         let anc = ancestors(&desc, count);
-        let _ = search;
 
         // Waits the drawing implies twice over: an edge to a step that an
         // edge's sibling already reaches. Dropping them changes nothing.
