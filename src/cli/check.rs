@@ -79,6 +79,8 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
     let mut status = Status::Ok;
     let mut report = JsonReport { files: Vec::new(), diagnostics: Vec::new() };
     let mut stdout = std::io::stdout().lock();
+    // A report nobody received is a failure (a full disk, a closed pipe).
+    let mut written = true;
 
     for path in &args.files {
         let mut structure: Option<(String, serde_json::Value)> = None;
@@ -116,12 +118,12 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
         match args.format {
             Format::Human => {
                 let text = render_human(&source, &diagnostics, style(color));
-                let _ = write!(stdout, "{text}");
+                written &= write!(stdout, "{text}").is_ok();
                 if let Some((tree, _)) = &structure {
-                    let _ = writeln!(stdout, "structure of {}:", source.name);
-                    let _ = write!(stdout, "{tree}");
+                    written &= writeln!(stdout, "structure of {}:", source.name).is_ok();
+                    written &= write!(stdout, "{tree}").is_ok();
                 }
-                let _ = writeln!(stdout, "{}", summary.line());
+                written &= writeln!(stdout, "{}", summary.line()).is_ok();
             }
             Format::Json => {
                 report.diagnostics.extend(diagnostics.iter().map(|diagnostic| to_json(&source, diagnostic)));
@@ -133,7 +135,7 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
     if args.format == Format::Json {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => {
-                let _ = writeln!(stdout, "{json}");
+                written &= writeln!(stdout, "{json}").is_ok();
             }
             Err(error) => {
                 eprintln!("error: cannot encode the report: {error}");
@@ -141,7 +143,10 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
             }
         }
     }
-    let _ = stdout.flush();
+    if !written || stdout.flush().is_err() {
+        eprintln!("error: cannot write to standard output");
+        return Status::Trouble;
+    }
     status
 }
 

@@ -90,7 +90,7 @@ pub fn compile_source(
 }
 
 fn write(args: &CompileArgs, text: &str) -> Status {
-    match emit(args.output.as_deref(), text) {
+    match emit(args.output.as_deref(), text.as_bytes(), &[args.file.as_path()]) {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

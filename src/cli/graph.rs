@@ -9,7 +9,11 @@ pub fn run(args: &GraphArgs, color: bool) -> Status {
         Ok(read) => read,
         Err(status) => return status,
     };
-    match emit(args.output.as_deref(), &crate::emit::graph_json::to_string(&loaded.diagram)) {
+    match emit(
+        args.output.as_deref(),
+        crate::emit::graph_json::to_string(&loaded.diagram).as_bytes(),
+        &[args.file.as_path()],
+    ) {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

@@ -75,41 +75,133 @@ fn describe_io_error(error: &std::io::Error) -> String {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a reader never sees a half-written file and a failure leaves
-/// any previous file untouched.
+/// Temporary files being written, removed if the process is told to stop
+/// before they are renamed into place.
+static PENDING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C, SIGTERM or SIGHUP, remove the temporary files being written,
+/// then exit with 130. For commands that write files; `watch` has its own.
+pub fn remove_temporaries_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for path in pending.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
+/// The identity of an existing file (device and inode), following links.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<std::path::PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// An error when `output` is one of the `inputs` (by identity, so `./f.fz`,
+/// `sub/../f.fz`, an absolute path and a symbolic link to it all count;
+/// `-` is standard input, which may be the same file redirected).
+pub fn refuse_overwriting_inputs(output: &Path, inputs: &[&Path]) -> Result<(), String> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    let Some(out) = identity(output) else { return Ok(()) };
+    for input in inputs {
+        let source = if input.as_os_str() == "-" { Path::new("/dev/stdin") } else { input };
+        // Standard input counts only when it is a file: a terminal or a
+        // pipe is never the output.
+        let regular = std::fs::metadata(source).is_ok_and(|m| m.is_file());
+        if regular && identity(source).as_ref() == Some(&out) {
+            return Err(format!(
+                "`{}` is the input itself; refusing to overwrite it (write the output somewhere else)",
+                output.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path`. A regular file (or a new one) is replaced
+/// atomically: a temporary file in the same folder, then a rename, so a
+/// reader never sees half a file and a failure leaves the old one as it
+/// was. A device, a FIFO or a socket is written through as it is (never
+/// replaced by a file), and a symbolic link is followed to what it names.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Ok(meta) if meta.is_dir() => {
+                return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
+            }
+            Ok(meta) if !meta.is_file() => {
+                let mut file = std::fs::OpenOptions::new().write(true).open(&path)?;
+                file.write_all(bytes)?;
+                return file.flush();
+            }
+            _ => return replace_file(&path, bytes),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
-    temporary.write_all(bytes)?;
-    temporary.as_file().sync_all()?;
-    // Temporary files are private; the output gets the mode it had, or the
-    // usual one for a new file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-        temporary.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    let temporary_path = temporary.path().to_path_buf();
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.push(temporary_path.clone());
     }
-    temporary.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    let written = (|| {
+        temporary.write_all(bytes)?;
+        temporary.as_file().sync_all()?;
+        // Temporary files are private; the output gets the mode it had, or
+        // the usual one for a new file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+            temporary.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        temporary.persist(path).map(|_| ()).map_err(|error| error.error)
+    })();
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.retain(|p| *p != temporary_path);
+    }
+    written
 }
 
-/// Writes to standard output, or atomically to a file; the error is a sentence.
-pub fn emit(output: Option<&Path>, text: &str) -> Result<(), String> {
+/// Writes to standard output, or to a file (see [`write_atomically`]),
+/// never over one of `inputs`; the error is a sentence.
+pub fn emit(output: Option<&Path>, bytes: &[u8], inputs: &[&Path]) -> Result<(), String> {
     match output.filter(|path| path.as_os_str() != "-") {
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
-                .write_all(text.as_bytes())
+                .write_all(bytes)
                 .and_then(|_| stdout.flush())
                 .map_err(|error| format!("cannot write to standard output: {error}"))
         }
-        Some(path) => write_atomically(path, text.as_bytes())
-            .map_err(|error| format!("cannot write `{}`: {}", path.display(), describe_io_error(&error))),
+        Some(path) => {
+            refuse_overwriting_inputs(path, inputs)?;
+            write_atomically(path, bytes)
+                .map_err(|error| format!("cannot write `{}`: {}", path.display(), describe_io_error(&error)))
+        }
     }
 }
 

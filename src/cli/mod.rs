@@ -272,6 +272,9 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Status {
     let color = io::use_color(cli.color);
+    if matches!(cli.command, Command::Compile(_) | Command::Render(_) | Command::Graph(_)) {
+        io::remove_temporaries_on_signal();
+    }
     match cli.command {
         Command::Check(args) => check::run(&args, color, &check::Extra::None),
         Command::Lint(args) => lint::run(&args, color),

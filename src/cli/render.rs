@@ -17,16 +17,11 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     let svg = crate::render::svg::render(&loaded.diagram, &layout, theme);
     let wants_png =
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+    let inputs = [args.file.as_path()];
     let written = if wants_png {
-        match crate::render::png::from_svg(&svg, args.scale) {
-            Ok(png) => args.output.as_deref().map_or(Ok(()), |path| {
-                super::io::write_atomically(path, &png)
-                    .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
-            }),
-            Err(message) => Err(message),
-        }
+        crate::render::png::from_svg(&svg, args.scale).and_then(|png| emit(args.output.as_deref(), &png, &inputs))
     } else {
-        emit(args.output.as_deref(), &svg)
+        emit(args.output.as_deref(), svg.as_bytes(), &inputs)
     };
     match written {
         Ok(()) => Status::Ok,

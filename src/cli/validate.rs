@@ -11,6 +11,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> Status {
     let mut status = Status::Ok;
     let mut all: Vec<JsonDiagnostic> = Vec::new();
     let mut stdout = std::io::stdout().lock();
+    // A report nobody received is a failure (a full disk, a closed pipe).
+    let mut written = true;
     for path in &args.files {
         let (source, report) = match read_input(path) {
             Err(message) => {
@@ -32,16 +34,22 @@ pub fn run(args: &ValidateArgs, color: bool) -> Status {
         }
         match args.format {
             Format::Human => {
-                let _ = write!(stdout, "{}", render_human(&source, &report.diagnostics, style(color)));
+                written &= write!(stdout, "{}", render_human(&source, &report.diagnostics, style(color))).is_ok();
                 let warnings = report.diagnostics.len() - errors;
-                let _ =
-                    writeln!(stdout, "{}: {} tasks, {errors} errors, {warnings} warnings", source.name, report.tasks);
+                written &=
+                    writeln!(stdout, "{}: {} tasks, {errors} errors, {warnings} warnings", source.name, report.tasks)
+                        .is_ok();
             }
             Format::Json => all.extend(report.diagnostics.iter().map(|d| to_json(&source, d))),
         }
     }
     if args.format == Format::Json {
-        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_owned()));
+        written &=
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_owned())).is_ok();
+    }
+    if !written || stdout.flush().is_err() {
+        eprintln!("error: cannot write to standard output");
+        return Status::Trouble;
     }
     status
 }

@@ -210,6 +210,10 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
             if std::path::absolute(out).is_ok_and(|out| out == absolute) {
                 return Err(format!("`{}` would overwrite its own input", out.display()));
             }
+            // The same file by another name (a link, `sub/../`).
+            if super::io::refuse_overwriting_inputs(out, &[path.as_path()]).is_err() {
+                return Err(format!("`{}` would overwrite its own input", out.display()));
+            }
         }
         files.push(Watched { name: path.display().to_string(), path: path.clone(), absolute, outputs });
     }
