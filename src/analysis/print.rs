@@ -13,8 +13,20 @@ use crate::model::Diagram;
 /// The structure tree, one region per line, children indented by two spaces.
 pub fn structure_text(diagram: &Diagram, roles: &[Role], region: &Region) -> String {
     let mut out = String::new();
-    write_region(diagram, roles, region, 0, &mut out);
+    write_region(diagram, roles, region, &mut out);
     out
+}
+
+/// Indentation stops growing past this depth (a deep nest would otherwise
+/// print more spaces than text); deeper lines say their depth instead.
+const MOST_INDENT: usize = 32;
+
+fn indent(depth: usize) -> String {
+    if depth <= MOST_INDENT {
+        "  ".repeat(depth)
+    } else {
+        format!("{}[{depth}] ", "  ".repeat(MOST_INDENT))
+    }
 }
 
 fn node_text(diagram: &Diagram, roles: &[Role], node: NodeIndex) -> String {
@@ -33,67 +45,80 @@ fn id(diagram: &Diagram, node: Option<NodeIndex>, absent: &str) -> String {
     node.map_or_else(|| absent.to_owned(), |node| diagram.node(node).id.clone())
 }
 
-fn write_region(diagram: &Diagram, roles: &[Role], region: &Region, depth: usize, out: &mut String) {
-    let indent = "  ".repeat(depth);
-    match region {
-        Region::Node { node } => {
-            let _ = writeln!(out, "{indent}{}", node_text(diagram, roles, *node));
-        }
-        Region::Sequence { parts } if parts.is_empty() => {
-            let _ = writeln!(out, "{indent}(nothing)");
-        }
-        Region::Sequence { parts } => {
-            let _ = writeln!(out, "{indent}sequence");
-            for part in parts {
-                write_region(diagram, roles, part, depth + 1, out);
+/// What is left to print, innermost last: a region, a line of text, or a
+/// branch of a block (whose sequence is printed without its own heading).
+enum Item<'a> {
+    Region(&'a Region),
+    Text(String),
+    Branch(&'a Region),
+}
+
+fn write_region(diagram: &Diagram, roles: &[Role], region: &Region, out: &mut String) {
+    // An explicit stack: the tree is as deep as the input nests.
+    let mut stack = vec![(0usize, Item::Region(region))];
+    while let Some((depth, item)) = stack.pop() {
+        let region = match item {
+            Item::Text(text) => {
+                let _ = writeln!(out, "{}{text}", indent(depth));
+                continue;
             }
-        }
-        Region::Parallel { split, join, branches } | Region::Choice { split, join, branches } => {
-            let (what, absent_split) = if matches!(region, Region::Parallel { .. }) {
-                ("parallel", "?")
-            } else {
-                ("choice", "alternative starts")
-            };
-            let _ = writeln!(
-                out,
-                "{indent}{what} from {} to {} ({} branches)",
-                id(diagram, *split, absent_split),
-                id(diagram, *join, "separate ends"),
-                branches.len()
-            );
-            for branch in branches {
-                let _ = writeln!(out, "{indent}  branch");
-                match branch {
-                    Region::Sequence { parts } if parts.is_empty() => {
-                        let _ = writeln!(out, "{indent}    (straight to the join)");
-                    }
-                    Region::Sequence { parts } => {
-                        for part in parts {
-                            write_region(diagram, roles, part, depth + 2, out);
-                        }
-                    }
-                    other => write_region(diagram, roles, other, depth + 2, out),
+            Item::Branch(Region::Sequence { parts }) if parts.is_empty() => {
+                let _ = writeln!(out, "{}(straight to the join)", indent(depth));
+                continue;
+            }
+            Item::Branch(Region::Sequence { parts }) => {
+                stack.extend(parts.iter().rev().map(|part| (depth, Item::Region(part))));
+                continue;
+            }
+            Item::Branch(other) | Item::Region(other) => other,
+        };
+        let pad = indent(depth);
+        match region {
+            Region::Node { node } => {
+                let _ = writeln!(out, "{pad}{}", node_text(diagram, roles, *node));
+            }
+            Region::Sequence { parts } if parts.is_empty() => {
+                let _ = writeln!(out, "{pad}(nothing)");
+            }
+            Region::Sequence { parts } => {
+                let _ = writeln!(out, "{pad}sequence");
+                stack.extend(parts.iter().rev().map(|part| (depth + 1, Item::Region(part))));
+            }
+            Region::Parallel { split, join, branches } | Region::Choice { split, join, branches } => {
+                let (what, absent_split) = if matches!(region, Region::Parallel { .. }) {
+                    ("parallel", "?")
+                } else {
+                    ("choice", "alternative starts")
+                };
+                let _ = writeln!(
+                    out,
+                    "{pad}{what} from {} to {} ({} branches)",
+                    id(diagram, *split, absent_split),
+                    id(diagram, *join, "separate ends"),
+                    branches.len()
+                );
+                for branch in branches.iter().rev() {
+                    stack.push((depth + 2, Item::Branch(branch)));
+                    stack.push((depth + 1, Item::Text("branch".to_owned())));
                 }
             }
-        }
-        Region::Loop { body, back } => {
-            let _ = writeln!(out, "{indent}loop");
-            let _ = writeln!(out, "{indent}  body");
-            write_region(diagram, roles, body, depth + 2, out);
-            if let Some(back) = back {
-                let _ = writeln!(out, "{indent}  way back");
-                write_region(diagram, roles, back, depth + 2, out);
+            Region::Loop { body, back } => {
+                let _ = writeln!(out, "{pad}loop");
+                if let Some(back) = back {
+                    stack.push((depth + 2, Item::Region(back)));
+                    stack.push((depth + 1, Item::Text("way back".to_owned())));
+                }
+                stack.push((depth + 2, Item::Region(body)));
+                stack.push((depth + 1, Item::Text("body".to_owned())));
             }
-        }
-        Region::Unstructured { entry, exit, parts } => {
-            let _ = writeln!(
-                out,
-                "{indent}unstructured from {} to {}",
-                id(diagram, *entry, "the start"),
-                id(diagram, *exit, "the end")
-            );
-            for part in parts {
-                write_region(diagram, roles, part, depth + 1, out);
+            Region::Unstructured { entry, exit, parts } => {
+                let _ = writeln!(
+                    out,
+                    "{pad}unstructured from {} to {}",
+                    id(diagram, *entry, "the start"),
+                    id(diagram, *exit, "the end")
+                );
+                stack.extend(parts.iter().rev().map(|part| (depth + 1, Item::Region(part))));
             }
         }
     }
@@ -137,27 +162,59 @@ pub fn describe_steps(diagram: &Diagram, steps: &[Step]) -> String {
     parts.join("; ")
 }
 
-/// The structure tree as JSON, naming nodes by id.
+/// The structure tree as JSON, naming nodes by id. Built innermost first
+/// without recursion, each subtree moved into its parent.
 pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
-    use serde_json::json;
-    let id = |node: &Option<NodeIndex>| node.map(|n| diagram.node(n).id.clone());
-    let list = |regions: &[Region]| regions.iter().map(|r| structure_json(diagram, r)).collect::<Vec<_>>();
-    match region {
-        Region::Node { node } => json!({ "type": "node", "id": diagram.node(*node).id }),
-        Region::Sequence { parts } => json!({ "type": "sequence", "parts": list(parts) }),
-        Region::Parallel { split, join, branches } => {
-            json!({ "type": "parallel", "split": id(split), "join": id(join), "branches": list(branches) })
-        }
-        Region::Choice { split, join, branches } => {
-            json!({ "type": "choice", "split": id(split), "join": id(join), "branches": list(branches) })
-        }
-        Region::Loop { body, back } => json!({
-            "type": "loop",
-            "body": structure_json(diagram, body),
-            "back": back.as_ref().map(|back| structure_json(diagram, back)),
-        }),
-        Region::Unstructured { entry, exit, parts } => {
-            json!({ "type": "unstructured", "entry": id(entry), "exit": id(exit), "parts": list(parts) })
-        }
+    use serde_json::{Map, Value};
+    // Every region with the positions of its children, parents first.
+    let mut regions: Vec<&Region> = vec![region];
+    let mut children: Vec<Vec<usize>> = Vec::new();
+    let mut at = 0;
+    while at < regions.len() {
+        let inner = regions[at].children();
+        let first = regions.len();
+        regions.extend(inner.iter().copied());
+        children.push((first..regions.len()).collect());
+        at += 1;
     }
+    let id = |node: &Option<NodeIndex>| node.map_or(Value::Null, |n| Value::from(diagram.node(n).id.clone()));
+    let mut built: Vec<Option<Value>> = vec![None; regions.len()];
+    for index in (0..regions.len()).rev() {
+        let mut inner: Vec<Value> = children[index].iter().map(|&c| built[c].take().unwrap_or(Value::Null)).collect();
+        let mut object = Map::new();
+        let mut put = |key: &str, value: Value| {
+            object.insert(key.to_owned(), value);
+        };
+        match regions[index] {
+            Region::Node { node } => {
+                put("type", "node".into());
+                put("id", diagram.node(*node).id.clone().into());
+            }
+            Region::Sequence { .. } => {
+                put("type", "sequence".into());
+                put("parts", inner.into());
+            }
+            Region::Parallel { split, join, .. } | Region::Choice { split, join, .. } => {
+                let kind = if matches!(regions[index], Region::Parallel { .. }) { "parallel" } else { "choice" };
+                put("type", kind.into());
+                put("split", id(split));
+                put("join", id(join));
+                put("branches", inner.into());
+            }
+            Region::Loop { back, .. } => {
+                put("type", "loop".into());
+                let back_value = if back.is_some() { inner.pop().unwrap_or(Value::Null) } else { Value::Null };
+                put("body", inner.pop().unwrap_or(Value::Null));
+                put("back", back_value);
+            }
+            Region::Unstructured { entry, exit, .. } => {
+                put("type", "unstructured".into());
+                put("entry", id(entry));
+                put("exit", id(exit));
+                put("parts", inner.into());
+            }
+        }
+        built[index] = Some(Value::Object(object));
+    }
+    built.into_iter().next().flatten().unwrap_or(Value::Null)
 }

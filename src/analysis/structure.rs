@@ -95,23 +95,23 @@ impl Region {
         }
     }
 
-    /// Calls `visit` on this region and every region inside it.
-    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Region)) {
-        visit(self);
+    /// The regions directly inside this one, in order.
+    pub fn children(&self) -> Vec<&Region> {
         match self {
-            Region::Node { .. } => {}
-            Region::Sequence { parts } | Region::Unstructured { parts, .. } => {
-                parts.iter().for_each(|part| part.walk(visit));
-            }
-            Region::Parallel { branches, .. } | Region::Choice { branches, .. } => {
-                branches.iter().for_each(|branch| branch.walk(visit));
-            }
-            Region::Loop { body, back } => {
-                body.walk(visit);
-                if let Some(back) = back {
-                    back.walk(visit);
-                }
-            }
+            Region::Node { .. } => Vec::new(),
+            Region::Sequence { parts } | Region::Unstructured { parts, .. } => parts.iter().collect(),
+            Region::Parallel { branches, .. } | Region::Choice { branches, .. } => branches.iter().collect(),
+            Region::Loop { body, back } => std::iter::once(&**body).chain(back.as_deref()).collect(),
+        }
+    }
+
+    /// Calls `visit` on this region and every region inside it, outer
+    /// before inner, in order (iteratively: nesting is as deep as the input).
+    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Region)) {
+        let mut stack = vec![self];
+        while let Some(region) = stack.pop() {
+            visit(region);
+            stack.extend(region.children().into_iter().rev());
         }
     }
 
@@ -167,17 +167,42 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
     };
 
     loop {
-        let mut changed = false;
-        let nodes: Vec<NodeIndex> = graph.node_indices().collect();
-        for node in nodes {
-            if graph.contains_node(node) {
-                changed |= reduce_loop(&mut graph, node)
-                    || reduce_block(&mut graph, node, &split_kind)
-                    || reduce_sequence(&mut graph, node);
+        // Passes over the regions in index order, as if every region were
+        // tried each pass, but only those near a reduction are: a pass over
+        // every region per level of nesting was quadratic. What changed
+        // ahead of the pass's position is tried in this pass, what changed
+        // behind it in the next.
+        let mut pass: std::collections::BTreeSet<NodeIndex> = graph.node_indices().collect();
+        let mut next_pass = std::collections::BTreeSet::new();
+        loop {
+            let Some(node) = pass.pop_first() else {
+                if next_pass.is_empty() {
+                    break;
+                }
+                pass = std::mem::take(&mut next_pass);
+                continue;
+            };
+            if !graph.contains_node(node) {
+                continue;
             }
-        }
-        if changed {
-            continue;
+            let reduced = reduce_loop(&mut graph, node)
+                || reduce_block(&mut graph, node, &split_kind)
+                || reduce_sequence(&mut graph, node);
+            if !reduced || !graph.contains_node(node) {
+                continue;
+            }
+            let mut near = vec![node];
+            for next in graph.neighbors_undirected(node) {
+                near.push(next);
+                near.extend(graph.neighbors_directed(next, Direction::Outgoing));
+            }
+            for item in near {
+                if item > node {
+                    pass.insert(item);
+                } else {
+                    next_pass.insert(item);
+                }
+            }
         }
         let live = graph.node_indices().filter(|&n| !graph[n].is_virtual).count();
         if live <= 1 && is_settled(&graph, source, sink) {

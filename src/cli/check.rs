@@ -102,10 +102,16 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
                     diagnostics.extend(findings);
                     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
                     if *want_structure {
-                        structure = Some((
-                            crate::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
-                            crate::analysis::structure_json(diagram, &analysis.structure),
-                        ));
+                        // Only the form the report prints is built.
+                        structure = Some(match args.format {
+                            Format::Human => (
+                                crate::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
+                                serde_json::Value::Null,
+                            ),
+                            Format::Json => {
+                                (String::new(), crate::analysis::structure_json(diagram, &analysis.structure))
+                            }
+                        });
                     }
                 }
                 (source, policy.apply(diagnostics), counts)
@@ -133,15 +139,8 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
         }
     }
     if args.format == Format::Json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => {
-                written &= writeln!(stdout, "{json}").is_ok();
-            }
-            Err(error) => {
-                eprintln!("error: cannot encode the report: {error}");
-                return Status::Trouble;
-            }
-        }
+        let json = crate::emit::json_text(&report);
+        written &= writeln!(stdout, "{json}").is_ok();
     }
     if !written || stdout.flush().is_err() {
         eprintln!("error: cannot write to standard output");

@@ -49,7 +49,8 @@ fn rule(key: &str, reads: Reads, value: &str) -> Value {
     }
 }
 
-fn machine(scope: &Scope, diagram: &Diagram, template: &str) -> Value {
+fn machine(scope: &Scope, branches: Vec<Vec<Value>>, diagram: &Diagram, template: &str) -> Value {
+    let mut branches = branches.into_iter();
     let mut states = Map::new();
     for state in &scope.states {
         let mut out = Map::new();
@@ -86,11 +87,8 @@ fn machine(scope: &Scope, diagram: &Diagram, template: &str) -> Value {
                 out.insert("Choices".into(), choices.into());
                 out.insert("Default".into(), default.clone().into());
             }
-            StateKind::Parallel { branches, next } => {
-                out.insert(
-                    "Branches".into(),
-                    branches.iter().map(|branch| machine(branch, diagram, template)).collect::<Vec<_>>().into(),
-                );
+            StateKind::Parallel { next, .. } => {
+                out.insert("Branches".into(), branches.next().unwrap_or_default().into());
                 out.insert("Next".into(), next.clone().into());
             }
             StateKind::Terminate => {}
@@ -100,20 +98,25 @@ fn machine(scope: &Scope, diagram: &Diagram, template: &str) -> Value {
         }
         states.insert(state.name.clone(), Value::Object(out));
     }
-    json!({ "StartAt": scope.start, "States": states })
+    let mut machine = Map::new();
+    machine.insert("StartAt".into(), scope.start.clone().into());
+    machine.insert("States".into(), Value::Object(states));
+    Value::Object(machine)
 }
 
 pub fn to_value(program: &Program, diagram: &Diagram, template: &str) -> Value {
     let mut definition = Map::new();
     definition.insert("Comment".into(), format!("{} (compiled by flowzap from FlowZap Code)", program.name).into());
-    if let Value::Object(main) = machine(&program.main, diagram, template) {
+    let built =
+        super::program::fold_scopes(&program.main, |scope, branches| machine(scope, branches, diagram, template));
+    if let Some(Value::Object(main)) = built {
         definition.extend(main);
     }
     Value::Object(definition)
 }
 
 pub fn to_string(program: &Program, diagram: &Diagram, template: &str) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(program, diagram, template)).unwrap_or_default();
+    let mut text = super::json_text(&to_value(program, diagram, template));
     text.push('\n');
     text
 }

@@ -1,26 +1,138 @@
-//! Where each value of a JSON text starts, by JSON pointer, so diagnostics
-//! about a definition can point at the line and column. The text is parsed
-//! by serde_json first; this only walks text known to be valid.
+//! Where each value of a JSON text starts, so diagnostics about a
+//! definition can point at the line and column. The text is parsed by
+//! serde_json first; this only walks text known to be valid.
+//!
+//! The values form a tree (each child names its key or index), built
+//! without recursion and looked up by JSON pointer: memory follows the
+//! number of values, not their nesting depth times their number.
 
-use std::collections::HashMap;
+/// Every value of a JSON text: where its key and the value start.
+pub struct Positions {
+    nodes: Vec<Place>,
+}
 
-/// JSON pointer (`/tasks/Ship/nextTask`) → (start of the key, start of the value).
-pub fn positions(text: &str) -> HashMap<String, (usize, usize)> {
-    let mut walker = Walker { bytes: text.as_bytes(), at: 0, found: HashMap::new() };
+struct Place {
+    key_at: usize,
+    value_at: usize,
+    /// Key (or array index as text) and node of each child, in order.
+    children: Vec<(String, usize)>,
+}
+
+impl Positions {
+    /// (start of the key, start of the value) of the value `pointer`
+    /// (`/tasks/Ship/nextTask`) names, or of its nearest enclosing value.
+    pub fn nearest(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut at = 0;
+        let place = self.nodes.first()?;
+        let mut found = (place.key_at, place.value_at);
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match self.nodes[at].children.iter().find(|(key, _)| *key == token) {
+                Some(&(_, child)) => {
+                    at = child;
+                    found = (self.nodes[at].key_at, self.nodes[at].value_at);
+                }
+                None => break,
+            }
+        }
+        Some(found)
+    }
+
+    /// Whether `pointer` names a value exactly.
+    #[cfg(test)]
+    pub fn contains(&self, pointer: &str) -> bool {
+        let mut at = 0;
+        if self.nodes.is_empty() {
+            return false;
+        }
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match self.nodes[at].children.iter().find(|(key, _)| *key == token) {
+                Some(&(_, child)) => at = child,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+pub fn positions(text: &str) -> Positions {
+    let bytes = text.as_bytes();
+    let mut walker = Walker { bytes, at: 0 };
+    let mut nodes = Vec::new();
     walker.skip_blank();
-    walker.value(String::new(), 0);
-    walker.found
+    // Open containers: (node, is an object, next array index).
+    let mut open: Vec<(usize, bool, usize)> = Vec::new();
+    let mut pending_key: Option<(String, usize)> = None;
+    let mut root_done = false;
+    loop {
+        walker.skip_blank();
+        // A value starts here (the root, or after a key or in an array)?
+        let starts_value = match open.last() {
+            None => !root_done,
+            Some(&(_, true, _)) => pending_key.is_some(),
+            Some(&(_, false, _)) => !matches!(bytes.get(walker.at), Some(b']') | Some(b',') | None),
+        };
+        if starts_value {
+            let value_at = walker.at;
+            let (key, key_at) = match (open.last_mut(), pending_key.take()) {
+                (Some((_, true, _)), Some(key)) => key,
+                (Some((_, false, index)), _) => {
+                    *index += 1;
+                    ((*index - 1).to_string(), value_at)
+                }
+                _ => (String::new(), 0),
+            };
+            let node = nodes.len();
+            nodes.push(Place { key_at, value_at, children: Vec::new() });
+            if let Some(&(parent, _, _)) = open.last() {
+                let parent: usize = parent;
+                nodes[parent].children.push((key, node));
+            } else {
+                root_done = true;
+            }
+            match bytes.get(walker.at) {
+                Some(b'{') => {
+                    walker.at += 1;
+                    open.push((node, true, 0));
+                }
+                Some(b'[') => {
+                    walker.at += 1;
+                    open.push((node, false, 0));
+                }
+                Some(b'"') => {
+                    walker.string();
+                }
+                Some(_) => walker.scalar(),
+                None => break,
+            }
+            continue;
+        }
+        match bytes.get(walker.at) {
+            Some(b'}') | Some(b']') => {
+                walker.at += 1;
+                open.pop();
+            }
+            Some(b',') => walker.at += 1,
+            Some(b'"') if open.last().is_some_and(|&(_, object, _)| object) => {
+                let key_at = walker.at;
+                let key = walker.string();
+                walker.skip_blank();
+                walker.at += 1; // the colon
+                pending_key = Some((key, key_at));
+            }
+            _ => break,
+        }
+        if open.is_empty() && root_done {
+            break;
+        }
+    }
+    Positions { nodes }
 }
 
 struct Walker<'a> {
     bytes: &'a [u8],
     at: usize,
-    found: HashMap<String, (usize, usize)>,
-}
-
-/// `~` and `/` escaped as JSON pointers require.
-fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 impl Walker<'_> {
@@ -30,69 +142,9 @@ impl Walker<'_> {
         }
     }
 
-    fn value(&mut self, pointer: String, key_at: usize) {
-        self.found.insert(pointer.clone(), (key_at, self.at));
-        match self.bytes.get(self.at) {
-            Some(b'{') => {
-                self.at += 1;
-                loop {
-                    self.skip_blank();
-                    match self.bytes.get(self.at) {
-                        Some(b'}') => {
-                            self.at += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.at += 1;
-                            continue;
-                        }
-                        Some(b'"') => {
-                            let key_start = self.at;
-                            let key = self.string();
-                            self.skip_blank();
-                            self.at += 1; // the colon
-                            self.skip_blank();
-                            self.value(format!("{pointer}/{}", escape_token(&key)), key_start);
-                        }
-                        _ => return,
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.at += 1;
-                let mut index = 0;
-                loop {
-                    self.skip_blank();
-                    match self.bytes.get(self.at) {
-                        Some(b']') => {
-                            self.at += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.at += 1;
-                        }
-                        Some(_) => {
-                            let start = self.at;
-                            self.value(format!("{pointer}/{index}"), start);
-                            index += 1;
-                        }
-                        None => return,
-                    }
-                }
-            }
-            Some(b'"') => {
-                self.string();
-            }
-            Some(_) => {
-                while self
-                    .bytes
-                    .get(self.at)
-                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
-                {
-                    self.at += 1;
-                }
-            }
-            None => {}
+    fn scalar(&mut self) {
+        while self.bytes.get(self.at).is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()) {
+            self.at += 1;
         }
     }
 
@@ -121,9 +173,21 @@ mod tests {
     fn points_at_values_and_keys() {
         let text = "{\n  \"tasks\": {\n    \"a/b\": { \"next\": [1, \"x\"] }\n  }\n}";
         let found = positions(text);
-        let (key, value) = found["/tasks/a~1b/next"];
+        let (key, value) = found.nearest("/tasks/a~1b/next").expect("found");
         assert_eq!(&text[key..key + 6], "\"next\"");
         assert_eq!(&text[value..value + 1], "[");
-        assert_eq!(&text[found["/tasks/a~1b/next/1"].1..][..3], "\"x\"");
+        assert_eq!(&text[found.nearest("/tasks/a~1b/next/1").expect("found").1..][..3], "\"x\"");
+        // A pointer past what is there finds the nearest enclosing value.
+        assert_eq!(found.nearest("/tasks/a~1b/missing"), found.nearest("/tasks/a~1b"));
+        assert!(found.contains("/tasks/a~1b/next/0") && !found.contains("/tasks/zz"));
+    }
+
+    #[test]
+    fn deep_nesting_is_walked_without_recursion() {
+        let depth = 100_000;
+        let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let found = positions(&text);
+        let pointer = "/0".repeat(depth);
+        assert_eq!(found.nearest(&pointer), Some((depth, depth)));
     }
 }

@@ -83,6 +83,37 @@ pub enum StateKind {
     BranchEnd,
 }
 
+/// Builds a `T` for every scope of `main`, innermost first, without
+/// recursion (blocks nest as deep as the input): `build(scope, branches)`
+/// gets, for each Parallel state of the scope in order, its branches' `T`s.
+pub fn fold_scopes<T>(main: &Scope, mut build: impl FnMut(&Scope, Vec<Vec<T>>) -> T) -> Option<T> {
+    let mut scopes: Vec<&Scope> = vec![main];
+    // For each scope, for each of its Parallel states, its branches' positions.
+    let mut children: Vec<Vec<Vec<usize>>> = Vec::new();
+    let mut at = 0;
+    while at < scopes.len() {
+        let mut per_state = Vec::new();
+        for state in &scopes[at].states {
+            if let StateKind::Parallel { branches, .. } = &state.kind {
+                let first = scopes.len();
+                scopes.extend(branches.iter());
+                per_state.push((first..scopes.len()).collect());
+            }
+        }
+        children.push(per_state);
+        at += 1;
+    }
+    let mut built: Vec<Option<T>> = (0..scopes.len()).map(|_| None).collect();
+    for index in (0..scopes.len()).rev() {
+        let branches: Vec<Vec<T>> = children[index]
+            .iter()
+            .map(|positions| positions.iter().filter_map(|&p| built[p].take()).collect())
+            .collect();
+        built[index] = Some(build(scopes[index], branches));
+    }
+    built.into_iter().next().flatten()
+}
+
 /// A compiled program and the notes about how it was built.
 #[derive(Debug, Clone)]
 pub struct Lowered {

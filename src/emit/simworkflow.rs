@@ -25,7 +25,8 @@ pub fn condition(key: &str, reads: Reads, value: &str) -> String {
     }
 }
 
-fn scope_value(scope: &Scope) -> Value {
+fn scope_value(scope: &Scope, branches: Vec<Vec<Value>>) -> Value {
+    let mut branches = branches.into_iter();
     let mut tasks = Map::new();
     for state in &scope.states {
         let mut task = Map::new();
@@ -55,8 +56,8 @@ fn scope_value(scope: &Scope) -> Value {
                 task.insert("choices".into(), choices.into());
                 task.insert("defaultTask".into(), default.clone().into());
             }
-            StateKind::Parallel { branches, next } => {
-                task.insert("branches".into(), branches.iter().map(scope_value).collect::<Vec<_>>().into());
+            StateKind::Parallel { next, .. } => {
+                task.insert("branches".into(), branches.next().unwrap_or_default().into());
                 task.insert("nextTask".into(), next.clone().into());
             }
             StateKind::Terminate => {
@@ -70,20 +71,23 @@ fn scope_value(scope: &Scope) -> Value {
         }
         tasks.insert(state.name.clone(), Value::Object(task));
     }
-    json!({ "startTask": scope.start, "tasks": tasks })
+    let mut out = Map::new();
+    out.insert("startTask".into(), scope.start.clone().into());
+    out.insert("tasks".into(), Value::Object(tasks));
+    Value::Object(out)
 }
 
 pub fn to_value(program: &Program) -> Value {
     let mut definition = Map::new();
     definition.insert("name".into(), program.name.clone().into());
-    if let Value::Object(main) = scope_value(&program.main) {
+    if let Some(Value::Object(main)) = super::program::fold_scopes(&program.main, scope_value) {
         definition.extend(main);
     }
     Value::Object(definition)
 }
 
 pub fn to_string(program: &Program) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(program)).unwrap_or_default();
+    let mut text = super::json_text(&to_value(program));
     text.push('\n');
     text
 }

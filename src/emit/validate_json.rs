@@ -23,7 +23,14 @@ pub struct Report {
 }
 
 pub fn validate(text: &str) -> Report {
-    let instance: Value = match serde_json::from_str(text) {
+    // Definitions nest as deep as their blocks: no recursion limit (the
+    // binary runs on a roomy stack; see main.rs).
+    let parsed = {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deserializer.disable_recursion_limit();
+        serde::Deserialize::deserialize(&mut deserializer).and_then(|value: Value| deserializer.end().map(|()| value))
+    };
+    let instance: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
             let at = offset_of(text, error.line(), error.column());
@@ -36,27 +43,23 @@ pub fn validate(text: &str) -> Report {
     let locate = |pointer: &str, key: bool| -> Span {
         // The nearest enclosing value that was found, for pointers into
         // values the walker did not index.
-        let mut pointer = pointer.to_owned();
-        loop {
-            if let Some(&(key_at, value_at)) = places.get(&pointer) {
+        match places.nearest(pointer) {
+            Some((key_at, value_at)) => {
                 let at = if key { key_at } else { value_at };
-                return Span::new(at, at + 1);
+                Span::new(at, at + 1)
             }
-            match pointer.rfind('/') {
-                Some(cut) => pointer.truncate(cut),
-                None => return Span::new(0, 0),
-            }
+            None => Span::new(0, 0),
         }
     };
     let mut diagnostics = Vec::new();
     schema_findings(&instance, &locate, &mut diagnostics);
 
     let mut scopes = Vec::new();
-    collect_scopes(&instance, String::new(), &mut scopes);
+    collect_scopes(&instance, &mut scopes);
     let tasks = scopes.iter().map(|scope| scope.tasks.len()).sum();
     duplicate_names(&scopes, &locate, &mut diagnostics);
-    for scope in &scopes {
-        scope_findings(scope, &scopes, &locate, &mut diagnostics);
+    for index in 0..scopes.len() {
+        scope_findings(index, &scopes, &locate, &mut diagnostics);
     }
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
     Report { diagnostics, tasks }
@@ -95,28 +98,48 @@ fn schema_findings(instance: &Value, locate: &dyn Fn(&str, bool) -> Span, out: &
     }
 }
 
-/// One `{startTask, tasks}` object and where it sits.
+/// One `{startTask, tasks}` object and where it sits: its parent scope and
+/// the pointer from there (`/tasks/<name>/branches/<i>`), so pointers are
+/// only spelt out for a finding, whatever the nesting depth.
 struct ScopeRef<'a> {
-    pointer: String,
+    parent: Option<(usize, String)>,
     start: Option<&'a str>,
     tasks: Vec<(&'a str, &'a Value)>,
 }
 
-fn collect_scopes<'a>(scope: &'a Value, pointer: String, out: &mut Vec<ScopeRef<'a>>) {
-    let Some(tasks) = scope.get("tasks").and_then(Value::as_object) else { return };
-    let start = scope.get("startTask").and_then(Value::as_str);
-    let entries: Vec<(&str, &Value)> = tasks.iter().map(|(name, task)| (name.as_str(), task)).collect();
-    out.push(ScopeRef { pointer: pointer.clone(), start, tasks: entries });
-    for (name, task) in tasks {
-        let task_pointer = format!("{pointer}/tasks/{}", name.replace('~', "~0").replace('/', "~1"));
-        if let Some(branches) = task.get("branches").and_then(Value::as_array) {
-            for (index, branch) in branches.iter().enumerate() {
-                collect_scopes(branch, format!("{task_pointer}/branches/{index}"), out);
+/// The JSON pointer of scope `index`.
+fn pointer_of(scopes: &[ScopeRef<'_>], index: usize) -> String {
+    let mut suffixes = Vec::new();
+    let mut at = index;
+    while let Some((parent, suffix)) = &scopes[at].parent {
+        suffixes.push(suffix.as_str());
+        at = *parent;
+    }
+    suffixes.iter().rev().copied().collect()
+}
+
+/// Every scope, parents first, without recursion (branches nest deep).
+fn collect_scopes<'a>(root: &'a Value, out: &mut Vec<ScopeRef<'a>>) {
+    let mut pending: Vec<(&'a Value, Option<(usize, String)>)> = vec![(root, None)];
+    while let Some((scope, parent)) = pending.pop() {
+        let Some(tasks) = scope.get("tasks").and_then(Value::as_object) else { continue };
+        let start = scope.get("startTask").and_then(Value::as_str);
+        let entries: Vec<(&str, &Value)> = tasks.iter().map(|(name, task)| (name.as_str(), task)).collect();
+        let index = out.len();
+        out.push(ScopeRef { parent, start, tasks: entries });
+        let mut inner = Vec::new();
+        for (name, task) in tasks {
+            let task_pointer = format!("/tasks/{}", escape(name));
+            if let Some(branches) = task.get("branches").and_then(Value::as_array) {
+                for (position, branch) in branches.iter().enumerate() {
+                    inner.push((branch, Some((index, format!("{task_pointer}/branches/{position}")))));
+                }
+            }
+            if let Some(processor) = task.get("itemProcessor") {
+                inner.push((processor, Some((index, format!("{task_pointer}/itemProcessor")))));
             }
         }
-        if let Some(processor) = task.get("itemProcessor") {
-            collect_scopes(processor, format!("{task_pointer}/itemProcessor"), out);
-        }
+        pending.extend(inner.into_iter().rev());
     }
 }
 
@@ -125,23 +148,23 @@ fn escape(name: &str) -> String {
 }
 
 fn duplicate_names(scopes: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool) -> Span, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, String> = HashMap::new();
-    for scope in scopes {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let pointer = |scope: usize, name: &str| format!("{}/tasks/{}", pointer_of(scopes, scope), escape(name));
+    for (index, scope) in scopes.iter().enumerate() {
         for (name, _) in &scope.tasks {
-            let pointer = format!("{}/tasks/{}", scope.pointer, escape(name));
             match first.get(name) {
-                Some(earlier) => out.push(
+                Some(&earlier) => out.push(
                     Diagnostic::new(
                         Code::E029,
                         format!("task name `{name}` is used twice"),
-                        locate(&pointer, true),
+                        locate(&pointer(index, name), true),
                         "second task with this name",
                     )
-                    .with_label(locate(earlier, true), "first one")
+                    .with_label(locate(&pointer(earlier, name), true), "first one")
                     .with_help("task names are unique across the whole definition, branches included: rename one"),
                 ),
                 None => {
-                    first.insert(name, pointer);
+                    first.insert(name, index);
                 }
             }
         }
@@ -172,15 +195,14 @@ fn is_terminal(task: &Value) -> bool {
         || task.get("type").and_then(Value::as_str) == Some("Terminate")
 }
 
-fn scope_findings(
-    scope: &ScopeRef<'_>,
-    all: &[ScopeRef<'_>],
-    locate: &dyn Fn(&str, bool) -> Span,
-    out: &mut Vec<Diagnostic>,
-) {
+fn scope_findings(index: usize, all: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool) -> Span, out: &mut Vec<Diagnostic>) {
+    let scope = &all[index];
+    let here = || pointer_of(all, index);
     let names: HashSet<&str> = scope.tasks.iter().map(|(name, _)| *name).collect();
     let elsewhere = |target: &str| {
-        all.iter().any(|other| other.pointer != scope.pointer && other.tasks.iter().any(|(n, _)| *n == target))
+        all.iter()
+            .enumerate()
+            .any(|(other_index, other)| other_index != index && other.tasks.iter().any(|(n, _)| *n == target))
     };
     let unknown = |pointer: String, target: &str, what: &str| {
         let help = if elsewhere(target) {
@@ -197,15 +219,13 @@ fn scope_findings(
         .with_help(help)
     };
     match scope.start {
-        Some(start) if !names.contains(start) => {
-            out.push(unknown(format!("{}/startTask", scope.pointer), start, "startTask"))
-        }
+        Some(start) if !names.contains(start) => out.push(unknown(format!("{}/startTask", here()), start, "startTask")),
         _ => {}
     }
     for (name, task) in &scope.tasks {
         for (suffix, target) in transitions(task) {
             if !names.contains(target) {
-                out.push(unknown(format!("{}/tasks/{}{suffix}", scope.pointer, escape(name)), target, "transition to"));
+                out.push(unknown(format!("{}/tasks/{}{suffix}", here(), escape(name)), target, "transition to"));
             }
         }
     }
@@ -222,7 +242,7 @@ fn scope_findings(
         }
     }
     if scope.start.is_some() && !reached.iter().any(|name| by_name.get(name).is_some_and(|task| is_terminal(task))) {
-        let pointer = format!("{}/startTask", scope.pointer);
+        let pointer = format!("{}/startTask", here());
         out.push(
             Diagnostic::new(
                 Code::E030,
@@ -235,7 +255,7 @@ fn scope_findings(
     }
     for (name, _) in &scope.tasks {
         if !reached.contains(name) && scope.start.is_some_and(|start| names.contains(start)) {
-            let pointer = format!("{}/tasks/{}", scope.pointer, escape(name));
+            let pointer = format!("{}/tasks/{}", here(), escape(name));
             out.push(
                 Diagnostic::new(
                     Code::W031,
