@@ -26,7 +26,7 @@ fn chain(nodes: usize) -> String {
 fn nest(depth: usize) -> String {
     let mut nodes = vec!["n1: circle label:\"Start\"".to_owned()];
     let mut edges = Vec::new();
-    let mut add = |nodes: &mut Vec<String>, shape: &str, label: String| {
+    let add = |nodes: &mut Vec<String>, shape: &str, label: String| {
         nodes.push(format!("n{}: {shape} label:\"{label}\"", nodes.len() + 1));
         nodes.len()
     };

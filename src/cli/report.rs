@@ -56,6 +56,36 @@ impl IndexedSource {
     fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1)
     }
+
+    /// Whether every line a label of `diagnostic` starts or ends on is short
+    /// enough to draw.
+    fn fits(&self, diagnostic: &Diagnostic) -> bool {
+        let short = |offset: usize| {
+            let line = self.line_of(offset.min(self.text.len()));
+            let start = self.line_starts[line];
+            let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+            end - start <= LONGEST_SHOWN_LINE
+        };
+        std::iter::once(&diagnostic.primary)
+            .chain(&diagnostic.secondary)
+            .all(|label| short(label.span.start) && short(label.span.end))
+    }
+}
+
+/// Lines longer than this (in bytes) are not drawn in reports.
+const LONGEST_SHOWN_LINE: usize = 2_000;
+
+/// A diagnostic as a few lines of text, each place by line and column.
+fn compact(source: &SourceText, diagnostic: &Diagnostic) -> String {
+    let mut out = format!("flowzap::{}\n\n  {}: {}\n", diagnostic.code, diagnostic.severity, diagnostic.message);
+    for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+        let (line, column) = source.position(label.span.start);
+        let _ = writeln!(out, "   at {}:{line}:{column}: {} (the line is too long to show)", source.name, label.text);
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
+    out
 }
 
 impl miette::SourceCode for IndexedSource {
@@ -143,6 +173,13 @@ pub fn render_human(source: &SourceText, diagnostics: &[Diagnostic], style: Styl
     let named = IndexedSource::new(&source.name, display_text(&source.text));
     let mut out = String::new();
     for diagnostic in diagnostics {
+        // A label on a very long line is told by position, not drawn: the
+        // snippet would be unreadable, and miette cannot draw past column
+        // 65,535 at all.
+        if !named.fits(diagnostic) {
+            out.push_str(&compact(source, diagnostic));
+            continue;
+        }
         let report = WithSource { diagnostic, source: &named };
         if handler.render_report(&mut out, &report).is_err() {
             let (line, column) = source.position(diagnostic.primary.span.start);
