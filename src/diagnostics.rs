@@ -127,6 +127,10 @@ catalogue! {
     W033 => Warning, "labelled-outcomes-on-task", "a task whose labelled outgoing edges are read as a choice, not a fork";
     W035 => Warning, "cycle-without-task", "a cycle of decisions and events with no task in it, so nothing can change its outcome";
     W034 => Warning, "added-synchronisation", "the compiled workflow waits where the diagram does not, to nest its parallel blocks";
+    E031 => Error, "input-too-large", "an input file is larger than the size limit";
+    E032 => Error, "too-many-nodes", "a file declares more nodes than the node limit";
+    E033 => Error, "label-too-long", "a label is longer than the label limit";
+    E034 => Error, "picture-too-large", "a PNG would have more pixels than the pixel limit";
     I001 => Info, "cycle-without-loop", "a cycle with no `loop` statement framing it";
     I002 => Info, "search-bound", "the soundness check stopped at its bound";
     I003 => Info, "regrouped-parallel-part", "a parallel part compiled as nested blocks that wait exactly as drawn";
@@ -254,9 +258,15 @@ impl miette::Diagnostic for Diagnostic {
 /// "Did you mean" for a misspelt name: the closest candidate, if close enough
 /// to be a plausible typo rather than a different word.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // String similarity is quadratic in the lengths; nobody misspells a
+    // 65-character name by one letter and needs us to find it.
+    const LONGEST_COMPARED: usize = 64;
+    if wanted.len() > LONGEST_COMPARED {
+        return None;
+    }
     let wanted_lower = wanted.to_lowercase();
     let mut best: Option<(&str, f64)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().filter(|candidate| candidate.len() <= LONGEST_COMPARED) {
         let score = strsim::jaro_winkler(&wanted_lower, &candidate.to_lowercase());
         if best.is_none_or(|(_, best_score)| score > best_score) {
             best = Some((candidate, score));

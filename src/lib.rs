@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod render;
 pub mod syntax;
@@ -36,10 +37,22 @@ impl Loaded {
 
 /// Parses and resolves FlowZap Code, collecting every problem of the file.
 pub fn load(text: &str) -> Loaded {
+    load_within(text, &limits::Limits::DEFAULT)
+}
+
+/// [`load`] with other bounds than the default ones. A file over the node
+/// limit is refused before it is resolved.
+pub fn load_within(text: &str, limits: &limits::Limits) -> Loaded {
     let parsed = syntax::parse(text);
-    let (diagram, resolve_diagnostics) = model::resolve(&parsed.file);
     let mut diagnostics = parsed.diagnostics;
+    if let Some(too_many) = limits::too_many_nodes(&parsed.file, limits) {
+        diagnostics.push(too_many);
+        diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
+        return Loaded { syntax: parsed.file, diagram: Diagram::new(), diagnostics };
+    }
+    let (diagram, resolve_diagnostics) = model::resolve(&parsed.file);
     diagnostics.extend(resolve_diagnostics);
+    limits::long_labels(&diagram, limits, &mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
     Loaded { syntax: parsed.file, diagram, diagnostics }
 }

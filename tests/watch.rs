@@ -279,7 +279,7 @@ fn the_preview_server_pushes_a_reload_after_a_save_and_serves_nothing_else() {
         assert_eq!(status, 404, "{path}: {body}");
         assert!(!body.contains("Alpha") && !body.contains("desk {"), "{path} leaked: {body}");
     }
-    assert_eq!(get(&url, "/", "POST").0, 404);
+    assert_eq!(get(&url, "/", "POST").0, 405);
 
     let mut stream = TcpStream::connect(&url).expect("connect");
     stream.set_read_timeout(Some(WAIT)).expect("timeout");
@@ -353,4 +353,60 @@ fn serve_takes_a_free_port_when_the_default_is_busy_and_stdin_is_refused() {
     let output = Command::new(env!("CARGO_BIN_EXE_flowzap")).args(["watch", "-"]).output().expect("runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("standard input"));
+}
+
+/// The status of a raw request.
+fn status_of(address: &str, request: &str) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+}
+
+/// DNS rebinding: a request under a foreign host name is refused; IP
+/// literals and localhost are served. Idle connections cannot take more
+/// than the connection cap, and the slots come back when they close.
+#[test]
+fn the_preview_answers_only_its_own_host_names_and_bounds_its_connections() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--serve", "127.0.0.1:0"]);
+    let lines = watch.wait_for("serving the live preview at http://");
+    let url = lines.last().and_then(|l| l.split("http://").nth(1)).expect("url").trim_end_matches('/').to_owned();
+    watch.wait_for("press Ctrl-C to stop");
+    let port = url.rsplit(':').next().expect("port");
+    for (host, expected) in [
+        (format!("127.0.0.1:{port}"), 200),
+        (format!("localhost:{port}"), 200),
+        (format!("[::1]:{port}"), 200),
+        (format!("attacker.example:{port}"), 403),
+        ("attacker.example".to_owned(), 403),
+    ] {
+        let request = format!("GET /svg/0 HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert_eq!(status_of(&url, &request), expected, "Host: {host}");
+    }
+    assert_eq!(status_of(&url, "GET /svg/0 HTTP/1.1\r\n\r\n"), 403, "no Host header");
+    assert_eq!(status_of(&url, "NONSENSE\r\n\r\n"), 400);
+
+    let idle: Vec<TcpStream> = (0..64).map(|_| TcpStream::connect(&url).expect("connect")).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let request = format!("GET / HTTP/1.1\r\nHost: {url}\r\n\r\n");
+    assert_eq!(status_of(&url, &request), 503, "over the cap");
+    drop(idle);
+    let deadline = Instant::now() + WAIT;
+    while status_of(&url, &request) != 200 {
+        assert!(Instant::now() < deadline, "the slots never came back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_preview_open_to_the_network_is_announced() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--serve", "0.0.0.0:0"]);
+    let lines = watch.wait_for("press Ctrl-C to stop");
+    assert!(lines.iter().any(|line| line.contains("every machine that can reach this one")), "{lines:?}");
 }

@@ -92,7 +92,7 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
             }
             Ok(Input::NotUtf8(source, diagnostic)) => (source, vec![diagnostic], (0, 0, 0)),
             Ok(Input::Text(source)) => {
-                let loaded = crate::load(&source.text);
+                let loaded = super::io::load(&source.text);
                 let has_errors = loaded.has_errors();
                 let crate::Loaded { diagram, mut diagnostics, .. } = loaded;
                 let diagram = &diagram;

@@ -43,7 +43,7 @@ pub fn compile_source(
     allow_unsound: bool,
     asl_resource: &str,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    let loaded = crate::load(text);
+    let loaded = super::io::load(text);
     if loaded.has_errors() {
         return Err(loaded.diagnostics);
     }

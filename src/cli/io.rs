@@ -1,6 +1,8 @@
 //! Reading inputs, writing outputs, and deciding how the terminal is used.
 
 use std::io::{IsTerminal, Read, Write};
+
+use crate::limits::Limits;
 use std::path::Path;
 
 use super::report::{SourceText, Style};
@@ -34,20 +36,54 @@ pub fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_owned()
     } else {
-        path.display().to_string()
+        shown(path)
     }
 }
 
-/// Reads a file, or standard input for `-`. The error is a sentence for the user.
+/// A path as it may be printed: control characters (a terminal's escape
+/// sequences among them) and bidirectional overrides become `?`, so a file
+/// name cannot rewrite the terminal or disguise itself.
+pub fn shown(path: &Path) -> String {
+    let is_hostile = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    path.display().to_string().chars().map(|c| if is_hostile(c) { '?' } else { c }).collect()
+}
+
+/// The bounds of this run, set once from the command line.
+static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+pub fn set_limits(limits: Limits) {
+    let _ = LIMITS.set(limits);
+}
+
+pub fn limits() -> &'static Limits {
+    LIMITS.get().unwrap_or(&Limits::DEFAULT)
+}
+
+/// Loads text within this run's limits.
+pub fn load(text: &str) -> crate::Loaded {
+    crate::load_within(text, limits())
+}
+
+/// Reads a file, or standard input for `-`. The error is a sentence for the
+/// user. Reading stops one byte past the size limit, so an endless or huge
+/// input costs no more than the limit.
 pub fn read_input(path: &Path) -> Result<Input, String> {
     let name = display_name(path);
+    let cannot = |error: std::io::Error| format!("cannot read `{name}`: {}", describe_io_error(&error));
     let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
-        std::fs::read(path).map(|read| bytes = read)
+        Box::new(std::fs::File::open(path).map_err(cannot)?)
     };
-    result.map_err(|error| format!("cannot read `{name}`: {}", describe_io_error(&error)))?;
+    let limit = limits().input_bytes;
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "flowzap::E031: `{name}` is larger than the {limit} bytes flowzap reads; \
+             raise the limit with `--max-input-size SIZE`"
+        ));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Input::Text(SourceText::new(name, text))),
         Err(error) => {
@@ -120,7 +156,7 @@ pub fn refuse_overwriting_inputs(output: &Path, inputs: &[&Path]) -> Result<(), 
         if regular && identity(source).as_ref() == Some(&out) {
             return Err(format!(
                 "`{}` is the input itself; refusing to overwrite it (write the output somewhere else)",
-                output.display()
+                shown(output)
             ));
         }
     }
@@ -200,7 +236,7 @@ pub fn emit(output: Option<&Path>, bytes: &[u8], inputs: &[&Path]) -> Result<(),
         Some(path) => {
             refuse_overwriting_inputs(path, inputs)?;
             write_atomically(path, bytes)
-                .map_err(|error| format!("cannot write `{}`: {}", path.display(), describe_io_error(&error)))
+                .map_err(|error| format!("cannot write `{}`: {}", shown(path), describe_io_error(&error)))
         }
     }
 }
@@ -225,7 +261,7 @@ pub fn read_text(path: &Path, color: bool) -> Result<SourceText, super::Status> 
 /// diagram with errors is refused (`what` says what is then not written).
 pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText, crate::Loaded), super::Status> {
     let source = read_text(path, color)?;
-    let loaded = crate::load(&source.text);
+    let loaded = load(&source.text);
     if !loaded.diagnostics.is_empty() {
         eprint!("{}", super::report::render_human(&source, &loaded.diagnostics, style(color)));
     }

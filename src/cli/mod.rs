@@ -43,8 +43,60 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Bounds that turn exhaustion into a clear error (docs/performance.md).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest input file read, in bytes; `K`, `M` and `G` suffixes allowed (E031)
+    #[arg(long, value_name = "SIZE", global = true, value_parser = parse_size, default_value = "64M")]
+    pub max_input_size: u64,
+    /// Most nodes one file may declare (E032)
+    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.nodes)]
+    pub max_nodes: usize,
+    /// Longest label drawn, in characters (E033)
+    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.label_chars)]
+    pub max_label_length: usize,
+    /// Most pixels in one PNG (E034)
+    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.png_pixels)]
+    pub max_pixels: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            input_bytes: self.max_input_size,
+            nodes: self.max_nodes,
+            label_chars: self.max_label_length,
+            png_pixels: self.max_pixels,
+        }
+    }
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim().trim_end_matches(['b', 'B']);
+    let (digits, unit) = match trimmed.char_indices().last() {
+        Some((at, suffix)) if suffix.is_ascii_alphabetic() => (&trimmed[..at], suffix.to_ascii_uppercase()),
+        _ => (trimmed, ' '),
+    };
+    let shift = match unit {
+        ' ' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err("a size is a number of bytes, optionally with K, M or G".to_owned()),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(1 << shift))
+        .ok_or_else(|| "a size is a number of bytes, optionally with K, M or G".to_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -272,6 +324,7 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Status {
     let color = io::use_color(cli.color);
+    io::set_limits(cli.limits.limits());
     if matches!(cli.command, Command::Compile(_) | Command::Render(_) | Command::Graph(_)) {
         io::remove_temporaries_on_signal();
     }

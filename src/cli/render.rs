@@ -19,7 +19,8 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
     let inputs = [args.file.as_path()];
     let written = if wants_png {
-        crate::render::png::from_svg(&svg, args.scale).and_then(|png| emit(args.output.as_deref(), &png, &inputs))
+        crate::render::png::from_svg(&svg, args.scale, super::io::limits().png_pixels)
+            .and_then(|png| emit(args.output.as_deref(), &png, &inputs))
     } else {
         emit(args.output.as_deref(), svg.as_bytes(), &inputs)
     };

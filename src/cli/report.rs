@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::syntax::{display_text, LineIndex, Span};
 
 /// A file's text with what is needed to point into it.
@@ -172,7 +172,19 @@ pub fn render_human(source: &SourceText, diagnostics: &[Diagnostic], style: Styl
     }
     let named = IndexedSource::new(&source.name, display_text(&source.text));
     let mut out = String::new();
+    let mut shown: Vec<(Code, usize)> = Vec::new();
     for diagnostic in diagnostics {
+        let slot = match shown.iter().position(|(code, _)| *code == diagnostic.code) {
+            Some(slot) => slot,
+            None => {
+                shown.push((diagnostic.code, 0));
+                shown.len() - 1
+            }
+        };
+        shown[slot].1 += 1;
+        if shown[slot].1 > SHOWN_PER_CODE {
+            continue;
+        }
         // A label on a very long line is told by position, not drawn: the
         // snippet would be unreadable, and miette cannot draw past column
         // 65,535 at all.
@@ -190,8 +202,22 @@ pub fn render_human(source: &SourceText, diagnostics: &[Diagnostic], style: Styl
             );
         }
     }
+    for (code, count) in shown {
+        if count > SHOWN_PER_CODE {
+            let _ = writeln!(
+                out,
+                "flowzap::{code}: {} more like this in {} not shown (`--format json` lists every finding)\n",
+                count - SHOWN_PER_CODE,
+                source.name
+            );
+        }
+    }
     out
 }
+
+/// A terminal shows at most this many findings of one code per file; a
+/// thousand copies of one mistake hide every other finding.
+const SHOWN_PER_CODE: usize = 50;
 
 #[derive(Serialize)]
 pub struct JsonLabel {

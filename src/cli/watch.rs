@@ -16,7 +16,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::compile::{compile_source, default_name};
-use super::io::{style, write_atomically};
+use super::io::{shown, style, write_atomically};
 use super::report::{render_human, SourceText};
 use super::serve::{Preview, Server};
 use super::{Status, WatchArgs, WatchTarget};
@@ -93,7 +93,7 @@ pub fn run(args: &WatchArgs, color: bool) -> Status {
         files.iter().filter_map(|file| file.absolute.parent().map(Path::to_path_buf)).collect();
     for folder in &folders {
         if let Err(error) = debouncer.watch(folder, RecursiveMode::NonRecursive) {
-            eprintln!("error: cannot watch `{}`: {error}", folder.display());
+            eprintln!("error: cannot watch `{}`: {error}", shown(folder));
             return Status::Trouble;
         }
     }
@@ -103,6 +103,13 @@ pub fn run(args: &WatchArgs, color: bool) -> Status {
         Some(address) => match Server::start(address, preview.clone()) {
             Ok(server) => {
                 println!("serving the live preview at {}", server.url());
+                if server.is_public() {
+                    eprintln!(
+                        "warning: the preview listens on {}: every machine that can reach this one can see the \
+                         diagram; use --serve 127.0.0.1 to keep it on this machine",
+                        server.url()
+                    );
+                }
                 if args.open {
                     open_browser(&server.url());
                 }
@@ -117,7 +124,7 @@ pub fn run(args: &WatchArgs, color: bool) -> Status {
     };
 
     for (index, file) in files.iter().enumerate() {
-        let outputs: Vec<String> = file.outputs.iter().map(|(_, path)| path.display().to_string()).collect();
+        let outputs: Vec<String> = file.outputs.iter().map(|(_, path)| shown(path)).collect();
         println!("watching {} → {}", file.name, outputs.join(", "));
         rebuild(index, file, color, server.is_some().then_some(&preview));
     }
@@ -174,7 +181,7 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
     if let Some(output) = &args.output {
         if !single {
             std::fs::create_dir_all(output)
-                .map_err(|error| format!("cannot create the output folder `{}`: {error}", output.display()))?;
+                .map_err(|error| format!("cannot create the output folder `{}`: {error}", shown(output)))?;
         }
     }
     let mut files = Vec::new();
@@ -183,12 +190,12 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
         if path.as_os_str() == "-" {
             return Err("watch needs files; standard input cannot change".to_owned());
         }
-        let absolute = std::path::absolute(path).map_err(|error| format!("`{}`: {error}", path.display()))?;
+        let absolute = std::path::absolute(path).map_err(|error| format!("`{}`: {error}", shown(path)))?;
         if absolute.file_name().is_none() {
-            return Err(format!("`{}` is not a file", path.display()));
+            return Err(format!("`{}` is not a file", shown(path)));
         }
         if absolute.parent().is_none_or(|folder| !folder.is_dir()) {
-            return Err(format!("the folder of `{}` does not exist", path.display()));
+            return Err(format!("the folder of `{}` does not exist", shown(path)));
         }
         if !seen.insert(absolute.clone()) {
             continue;
@@ -208,14 +215,14 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
             .collect::<Vec<_>>();
         for (_, out) in &outputs {
             if std::path::absolute(out).is_ok_and(|out| out == absolute) {
-                return Err(format!("`{}` would overwrite its own input", out.display()));
+                return Err(format!("`{}` would overwrite its own input", shown(out)));
             }
             // The same file by another name (a link, `sub/../`).
             if super::io::refuse_overwriting_inputs(out, &[path.as_path()]).is_err() {
-                return Err(format!("`{}` would overwrite its own input", out.display()));
+                return Err(format!("`{}` would overwrite its own input", shown(out)));
             }
         }
-        files.push(Watched { name: path.display().to_string(), path: path.clone(), absolute, outputs });
+        files.push(Watched { name: shown(path), path: path.clone(), absolute, outputs });
     }
     Ok(files)
 }
@@ -246,7 +253,7 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
         }
     };
     let source = SourceText::new(file.name.clone(), text);
-    let loaded = crate::load(&source.text);
+    let loaded = super::io::load(&source.text);
     // Why outputs were kept: diagnostics, or a sentence (a write failed).
     let mut reasons: Vec<Reason> = Vec::new();
     let mut written = Vec::new();
@@ -254,7 +261,7 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
     let mut svg = None;
     if loaded.has_errors() {
         reasons.push(Reason::Diagnostics(loaded.diagnostics.clone()));
-        kept.extend(file.outputs.iter().map(|(_, path)| path.display().to_string()));
+        kept.extend(file.outputs.iter().map(|(_, path)| shown(path)));
     } else {
         let needs_svg =
             preview.is_some() || file.outputs.iter().any(|(t, _)| matches!(t, WatchTarget::Svg | WatchTarget::Png));
@@ -271,21 +278,22 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
                         Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())
                     })
             } else if *target == WatchTarget::Png {
-                crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0).map_err(Reason::Sentence)
+                crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0, super::io::limits().png_pixels)
+                    .map_err(Reason::Sentence)
             } else {
                 Ok(svg.clone().unwrap_or_default().into_bytes())
             };
             let result = built.and_then(|bytes| {
                 write_atomically(path, &bytes)
-                    .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", path.display())))
+                    .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", shown(path))))
             });
             match result {
-                Ok(()) => written.push(path.display().to_string()),
+                Ok(()) => written.push(shown(path)),
                 Err(reason) => {
                     if !reasons.contains(&reason) {
                         reasons.push(reason);
                     }
-                    kept.push(path.display().to_string());
+                    kept.push(shown(path));
                 }
             }
         }

@@ -10,7 +10,21 @@ pub mod program;
 pub mod simworkflow;
 pub mod validate_json;
 
+use std::borrow::Cow;
+
 use crate::model::{Node, Shape};
+
+/// Characters XML 1.0 cannot hold at all, even escaped (U+FFFE, U+FFFF,
+/// lone control characters), become U+FFFD: BPMN and SVG must parse back.
+pub fn xml_chars(text: &str) -> Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if text.chars().all(allowed) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
+    }
+}
 
 /// What a compiled task says about its node beyond the name, one line each:
 /// a taskbox's checklist items, then the `owner`, `system` and

@@ -60,26 +60,37 @@ pub fn width(text: &str, size: f32) -> f32 {
 /// Breaks `text` into lines of at most about `max_chars` characters, at
 /// spaces where possible; a word longer than a line is cut.
 pub fn wrap(text: &str, max_chars: usize) -> Vec<String> {
+    let max_chars = max_chars.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_chars = 0;
     for word in text.split_whitespace() {
-        let mut word = word.to_owned();
-        while word.chars().count() > max_chars {
+        let mut rest = word;
+        let mut rest_chars = word.chars().count();
+        // A word longer than a line is cut into line-long pieces; each cut
+        // is found from where the last one ended, so a million-character
+        // word costs one pass.
+        while rest_chars > max_chars {
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                line_chars = 0;
             }
-            let head: String = word.chars().take(max_chars).collect();
-            word = word.chars().skip(max_chars).collect();
-            lines.push(head);
+            let cut = rest.char_indices().nth(max_chars).map_or(rest.len(), |(at, _)| at);
+            lines.push(rest[..cut].to_owned());
+            rest = &rest[cut..];
+            rest_chars -= max_chars;
         }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        let needed = line_chars + usize::from(!line.is_empty()) + rest_chars;
         if needed > max_chars && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
+            line_chars = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            line_chars += 1;
         }
-        line.push_str(&word);
+        line.push_str(rest);
+        line_chars += rest_chars;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);

@@ -166,6 +166,8 @@ pub struct Diagram {
     pub loops: Vec<Loop>,
     pub graph: DiGraph<usize, usize>,
     by_id: HashMap<String, NodeIndex>,
+    /// The first lane declared with each id.
+    lane_by_id: HashMap<String, LaneIx>,
 }
 
 impl Diagram {
@@ -174,8 +176,10 @@ impl Diagram {
     }
 
     pub fn add_lane(&mut self, lane: Lane) -> LaneIx {
+        let index = self.lanes.len();
+        self.lane_by_id.entry(lane.id.clone()).or_insert(index);
         self.lanes.push(lane);
-        self.lanes.len() - 1
+        index
     }
 
     /// Adds a node; `None` (and nothing added) when its id is taken.
@@ -208,7 +212,7 @@ impl Diagram {
     }
 
     pub fn lane_index(&self, id: &str) -> Option<LaneIx> {
-        self.lanes.iter().position(|lane| lane.id == id)
+        self.lane_by_id.get(id).copied()
     }
 
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {

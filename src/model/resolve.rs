@@ -29,7 +29,16 @@ struct Resolver<'a> {
     first_declaration: HashMap<&'a str, Span>,
     /// Nodes named by some edge statement, resolvable or not.
     mentioned_by_edges: HashSet<&'a str>,
+    /// "Did you mean" searches over every node or lane still allowed: each
+    /// costs a pass over the diagram, so a file of thousands of bad
+    /// references gets suggestions for the first ones only.
+    searches_left: usize,
+    /// No `nK` with K below this is free.
+    free_ids_from: usize,
 }
+
+/// Suggestions searched over all nodes or lanes per file.
+const SEARCHES_PER_FILE: usize = 200;
 
 pub fn resolve(file: &ast::SourceFile) -> (Diagram, Vec<Diagnostic>) {
     let mut resolver = Resolver {
@@ -38,6 +47,8 @@ pub fn resolve(file: &ast::SourceFile) -> (Diagram, Vec<Diagnostic>) {
         unusable_ids: HashSet::new(),
         first_declaration: HashMap::new(),
         mentioned_by_edges: HashSet::new(),
+        searches_left: SEARCHES_PER_FILE,
+        free_ids_from: 1,
     };
 
     resolver.unusable_ids.extend(file.unreadable_node_ids.iter().map(String::as_str));
@@ -161,6 +172,7 @@ impl<'a> Resolver<'a> {
     fn node(&mut self, decl: &'a ast::NodeDecl, lane: Option<LaneIx>) {
         let id = decl.id.value.as_str();
         if let Some(&first) = self.first_declaration.get(id) {
+            let free = self.next_free_id();
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::E007,
@@ -170,8 +182,7 @@ impl<'a> Resolver<'a> {
                 )
                 .with_label(first, "first declared here")
                 .with_help(format!(
-                    "node ids are unique across the whole file: rename one of them (the next free id is `{}`)",
-                    self.next_free_id()
+                    "node ids are unique across the whole file: rename one of them (the next free id is `{free}`)"
                 )),
             );
             return;
@@ -221,18 +232,27 @@ impl<'a> Resolver<'a> {
         });
     }
 
-    fn next_free_id(&self) -> String {
-        let mut n = 1;
-        while self.first_declaration.contains_key(format!("n{n}").as_str()) {
-            n += 1;
+    /// Ids are only ever added, so the search resumes where the last one
+    /// stopped: linear over a file full of duplicates.
+    fn next_free_id(&mut self) -> String {
+        while self.first_declaration.contains_key(format!("n{}", self.free_ids_from).as_str()) {
+            self.free_ids_from += 1;
         }
-        format!("n{n}")
+        format!("n{}", self.free_ids_from)
+    }
+
+    /// Whether a "did you mean" search over the whole diagram may run.
+    fn may_search(&mut self) -> bool {
+        let allowed = self.searches_left > 0;
+        self.searches_left = self.searches_left.saturating_sub(1);
+        allowed
     }
 
     /// Checks attributes (tolerated `=`, unknown keys, unquoted values,
     /// repeats) and returns the usable ones, a repeated key keeping its last value.
     fn attributes(&mut self, written: &[ast::Attribute], owner: AttributeOwner) -> Vec<Attribute> {
         let mut kept: Vec<Attribute> = Vec::new();
+        let mut slot_of_key: HashMap<&str, usize> = HashMap::new();
         for attribute in written {
             let key = attribute.key.value.as_str();
             let value = match &attribute.value.value {
@@ -292,7 +312,7 @@ impl<'a> Resolver<'a> {
                     )),
                 );
             }
-            if let Some(previous) = kept.iter_mut().find(|earlier| earlier.key == key) {
+            if let Some(previous) = slot_of_key.get(key).map(|&slot| &mut kept[slot]) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::W018,
@@ -307,6 +327,7 @@ impl<'a> Resolver<'a> {
                 previous.span = attribute.span;
                 continue;
             }
+            slot_of_key.insert(key, kept.len());
             kept.push(Attribute { key: key.to_owned(), value, span: attribute.span });
         }
         kept
@@ -323,8 +344,11 @@ impl<'a> Resolver<'a> {
         let id = endpoint_node.value.as_str();
         let Some(index) = self.diagram.node_index(id) else {
             if !self.unusable_ids.contains(id) {
-                let candidates: Vec<&str> = self.diagram.nodes.iter().map(|node| node.id.as_str()).collect();
-                let help = match closest(id, candidates.iter().copied()) {
+                let near = match self.may_search() {
+                    true => closest(id, self.diagram.nodes.iter().map(|node| node.id.as_str())),
+                    false => None,
+                };
+                let help = match near {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("declare it in a lane, e.g. `{id}: rectangle label:\"…\"`"),
                 };
@@ -350,6 +374,7 @@ impl<'a> Resolver<'a> {
 
     /// False (with an error) when a lane prefix contradicts the node's lane.
     fn check_prefix(&mut self, prefix: &Spanned<String>, index: NodeIndex) -> bool {
+        let may_search = self.diagram.lane_index(&prefix.value).is_none() && self.may_search();
         let node = self.diagram.node(index);
         let node_lane = &self.diagram.lanes[node.lane];
         if prefix.value == node_lane.id {
@@ -357,7 +382,11 @@ impl<'a> Resolver<'a> {
         }
         match self.diagram.lane_index(&prefix.value) {
             None => {
-                let help = match closest(&prefix.value, self.diagram.lanes.iter().map(|lane| lane.id.as_str())) {
+                let near = match may_search {
+                    true => closest(&prefix.value, self.diagram.lanes.iter().map(|lane| lane.id.as_str())),
+                    false => None,
+                };
+                let help = match near {
                     Some(near) if near == node_lane.id => {
                         format!("did you mean `{near}`? `{}` is declared there", node.id)
                     }

@@ -5,22 +5,51 @@ use resvg::{tiny_skia, usvg};
 
 use crate::layout::text::{FONT, FONT_FAMILY};
 
-/// Pixels past which a PNG is refused rather than allocated (a 10,000-node
-/// diagram is far wider than any screen: use SVG for those).
-pub const MAX_PIXELS: u64 = 64_000_000;
+/// The size the root `<svg>` element declares, read without building the
+/// tree: refusing an oversized picture must not cost what drawing it would.
+fn declared_size(svg: &str) -> Option<(f64, f64)> {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    loop {
+        match reader.read_event().ok()? {
+            quick_xml::events::Event::Start(element) | quick_xml::events::Event::Empty(element)
+                if element.local_name().as_ref() == "svg" =>
+            {
+                let number = |key: &str| {
+                    let attribute = element.try_get_attribute(key).ok()??;
+                    attribute.value.trim_end_matches("px").parse::<f64>().ok()
+                };
+                return Some((number("width")?, number("height")?));
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
 
-pub fn from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+/// The error for a picture of `width` × `height` pixels over the limit.
+fn too_large(width: f64, height: f64, max_pixels: u64) -> String {
+    format!(
+        "flowzap::E034: the picture would be {width:.0} × {height:.0} pixels, more than the {max_pixels} a PNG is made \
+         with; write SVG instead, lower `--scale`, or raise the limit with `--max-pixels N`"
+    )
+}
+
+/// Rasterises `svg` at `scale` pixels per unit, refusing pictures of more
+/// than `max_pixels` pixels before anything is built.
+pub fn from_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, String> {
+    if let Some((width, height)) = declared_size(svg) {
+        let (width, height) = (width * f64::from(scale), height * f64::from(scale));
+        if width * height > max_pixels as f64 {
+            return Err(too_large(width, height, max_pixels));
+        }
+    }
     let mut options = usvg::Options { font_family: FONT_FAMILY.to_owned(), ..usvg::Options::default() };
     options.fontdb_mut().load_font_data(FONT.to_vec());
     let tree = usvg::Tree::from_str(svg, &options).map_err(|error| format!("cannot read the SVG: {error}"))?;
     let size = tree.size().to_int_size().scale_by(scale).ok_or("the picture has no size")?;
     let pixels = u64::from(size.width()) * u64::from(size.height());
-    if pixels > MAX_PIXELS {
-        return Err(format!(
-            "the picture would be {} × {} pixels, more than a PNG is made for here ({MAX_PIXELS} pixels); write SVG instead",
-            size.width(),
-            size.height()
-        ));
+    if pixels > max_pixels {
+        return Err(too_large(f64::from(size.width()), f64::from(size.height()), max_pixels));
     }
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("cannot allocate the picture")?;
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());

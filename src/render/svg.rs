@@ -3,6 +3,7 @@
 //! [data-shape]`, `g.edge[data-from][data-to]`, a `<title>` on each, colours
 //! only in the `<style>` block (light and dark themes).
 
+use std::borrow::Cow;
 use svg::node::element::{Circle, Definitions, Group, Line, Marker, Path, Polygon, Rectangle, Style, Text, Title};
 use svg::Document;
 
@@ -295,7 +296,10 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
     out.push_str(head);
     out.push_str(&body);
     out.push_str("</svg>\n");
-    out
+    match crate::emit::xml_chars(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(cleaned) => cleaned,
+    }
 }
 
 fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {

@@ -130,20 +130,37 @@ fn line_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// One finding per run of adjacent control characters: a line of 30,000 NULs
+/// is one mistake, not 30,000.
 fn report_control_characters(text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    for (at, character) in text.char_indices() {
-        if character.is_control() && !matches!(character, '\t' | '\n' | '\r') {
-            let span = Span::new(at, at + character.len_utf8());
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::E013,
-                    format!("control character U+{:04X} in the text", character as u32),
-                    span,
-                    "invisible control character here",
-                )
-                .with_help("delete it; FlowZap text may hold tabs and line breaks but no other control characters"),
-            );
+    let is_stray = |character: char| character.is_control() && !matches!(character, '\t' | '\n' | '\r');
+    let mut characters = text.char_indices().peekable();
+    while let Some((at, character)) = characters.next() {
+        if !is_stray(character) {
+            continue;
         }
+        let mut end = at + character.len_utf8();
+        let mut count = 1usize;
+        while let Some(&(next_at, next)) = characters.peek() {
+            if !is_stray(next) {
+                break;
+            }
+            end = next_at + next.len_utf8();
+            count += 1;
+            characters.next();
+        }
+        let message = if count == 1 {
+            format!("control character U+{:04X} in the text", character as u32)
+        } else {
+            format!("{count} control characters in a row in the text, the first U+{:04X}", character as u32)
+        };
+        let label = if count == 1 { "invisible control character here" } else { "invisible control characters here" };
+        let help = if count == 1 { "delete it" } else { "delete them" };
+        diagnostics.push(
+            Diagnostic::new(Code::E013, message, Span::new(at, end), label).with_help(format!(
+                "{help}; FlowZap text may hold tabs and line breaks but no other control characters"
+            )),
+        );
     }
 }
 

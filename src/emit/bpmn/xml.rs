@@ -49,7 +49,7 @@ impl Out {
 
     fn text_element(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) {
         self.open(name, attributes);
-        let text = xml_chars(text);
+        let text = crate::emit::xml_chars(text);
         self.event(Event::Text(BytesText::new(&text)));
         self.close(name);
     }
@@ -63,21 +63,10 @@ fn start<'a>(name: &'a str, attributes: &[(&'a str, &str)]) -> BytesStart<'a> {
     element
 }
 
-/// Characters XML 1.0 cannot hold at all, even escaped, become U+FFFD.
-fn xml_chars(text: &str) -> Cow<'_, str> {
-    let allowed =
-        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-    if text.chars().all(allowed) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
-    }
-}
-
 /// An escaped attribute value. Line breaks and tabs are written as
 /// character references, which survive attribute-value normalisation.
 fn attribute_value(value: &str) -> String {
-    let value = xml_chars(value);
+    let value = crate::emit::xml_chars(value);
     quick_xml::escape::escape(value.as_ref()).replace('\n', "&#10;").replace('\t', "&#9;")
 }
 
