@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use compile::{compile_source, Compiled};
 pub use io::write_atomically;
 /// How long `flowzap watch` waits for a burst of saves to end, in ms.
 pub const WATCH_DEBOUNCE_MS: u128 = watch::DEBOUNCE_TOTAL_MS;
