@@ -34,14 +34,22 @@ fn too_large(width: f64, height: f64, max_pixels: u64) -> String {
     )
 }
 
+/// Refuses a picture of `width` × `height` units at `scale` pixels per unit
+/// with more than `max_pixels` pixels: callers with a layout ask before they
+/// write the SVG at all.
+pub fn check_size(width: f64, height: f64, scale: f32, max_pixels: u64) -> Result<(), String> {
+    let (width, height) = (width * f64::from(scale), height * f64::from(scale));
+    match width * height > max_pixels as f64 {
+        true => Err(too_large(width, height, max_pixels)),
+        false => Ok(()),
+    }
+}
+
 /// Rasterises `svg` at `scale` pixels per unit, refusing pictures of more
 /// than `max_pixels` pixels before anything is built.
 pub fn from_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, String> {
     if let Some((width, height)) = declared_size(svg) {
-        let (width, height) = (width * f64::from(scale), height * f64::from(scale));
-        if width * height > max_pixels as f64 {
-            return Err(too_large(width, height, max_pixels));
-        }
+        check_size(width, height, scale, max_pixels)?;
     }
     let mut options = usvg::Options { font_family: FONT_FAMILY.to_owned(), ..usvg::Options::default() };
     options.fontdb_mut().load_font_data(FONT.to_vec());
