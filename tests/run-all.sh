@@ -74,16 +74,16 @@ fi
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-echo "== format"
+echo "== format (at ${SECONDS} s)"
 cargo fmt --check
 
-echo "== build (warnings are errors)"
+echo "== build (warnings are errors) (at ${SECONDS} s)"
 RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo build --locked --all-targets
 
-echo "== clippy"
+echo "== clippy (at ${SECONDS} s)"
 cargo clippy --locked --all-targets -- -D warnings
 
-echo "== tests"
+echo "== tests (at ${SECONDS} s)"
 mkdir -p target
 set +e
 RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --all-targets 2>&1 | tee target/test-output.log
@@ -93,4 +93,5 @@ set -e
 # One closing line over every test binary, so the total is read at a glance.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) passed += $i; if ($(i+1) ~ /^failed/) failed += $i } }
      END { printf "total: %d passed, %d failed\n", passed, failed }' target/test-output.log
+echo "== done in ${SECONDS} s"
 exit "$status"
