@@ -410,3 +410,12 @@ fn a_preview_open_to_the_network_is_announced() {
     let lines = watch.wait_for("press Ctrl-C to stop");
     assert!(lines.iter().any(|line| line.contains("every machine that can reach this one")), "{lines:?}");
 }
+
+#[test]
+fn watch_keeps_to_the_input_size_limit() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--max-input-size", "100"]);
+    watch.wait_for("flowzap::E031");
+    assert!(!dir.path().join("desk.svg").exists(), "nothing built from a file over the limit");
+}
