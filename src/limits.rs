@@ -35,8 +35,8 @@ impl Default for Limits {
 /// tree, before the model and its indexes are built.
 pub fn too_many_nodes(file: &SourceFile, limits: &Limits) -> Option<Diagnostic> {
     let declarations = file.items.iter().flat_map(|item| match item {
-        Item::Lane(block) => block.statements.iter().collect::<Vec<_>>(),
-        Item::Statement(statement) => vec![statement],
+        Item::Lane(block) => block.statements.as_slice(),
+        Item::Statement(statement) => std::slice::from_ref(statement),
     });
     let mut count = 0usize;
     let mut first_past = None;

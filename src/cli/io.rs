@@ -1,13 +1,12 @@
 //! Reading inputs, writing outputs, and deciding how the terminal is used.
 
 use std::io::{IsTerminal, Read, Write};
-
-use crate::limits::Limits;
 use std::path::Path;
 
 use super::report::{SourceText, Style};
 use super::ColorChoice;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::limits::Limits;
 use crate::syntax::Span;
 
 pub fn use_color(choice: ColorChoice) -> bool {
@@ -59,31 +58,43 @@ pub fn limits() -> &'static Limits {
     LIMITS.get().unwrap_or(&Limits::DEFAULT)
 }
 
+/// All of `reader`, or `None` when it holds more than the input size limit.
+/// At most one byte past the limit is read, so an endless input costs no
+/// more than the limit.
+pub fn read_within_limit(reader: impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let limit = limits().input_bytes;
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// The E031 sentence for an input named `name`.
+pub fn too_large(name: &str) -> String {
+    format!(
+        "flowzap::E031: `{name}` is larger than the {} bytes flowzap reads; raise the limit with \
+         `--max-input-size SIZE`",
+        limits().input_bytes
+    )
+}
+
 /// Loads text within this run's limits.
 pub fn load(text: &str) -> crate::Loaded {
     crate::load_within(text, limits())
 }
 
-/// Reads a file, or standard input for `-`. The error is a sentence for the
-/// user. Reading stops one byte past the size limit, so an endless or huge
-/// input costs no more than the limit.
+/// Reads a file, or standard input for `-`, within the input size limit.
+/// The error is a sentence for the user.
 pub fn read_input(path: &Path) -> Result<Input, String> {
     let name = display_name(path);
     let cannot = |error: std::io::Error| format!("cannot read `{name}`: {}", describe_io_error(&error));
-    let mut bytes = Vec::new();
     let reader: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(path).map_err(cannot)?)
     };
-    let limit = limits().input_bytes;
-    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "flowzap::E031: `{name}` is larger than the {limit} bytes flowzap reads; \
-             raise the limit with `--max-input-size SIZE`"
-        ));
-    }
+    let Some(bytes) = read_within_limit(reader).map_err(cannot)? else {
+        return Err(too_large(&name));
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Input::Text(SourceText::new(name, text))),
         Err(error) => {

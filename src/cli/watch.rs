@@ -231,24 +231,17 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
 /// built; otherwise the last good one stays, and the reasons are printed.
 fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>) {
     let started = Instant::now();
-    let limit = super::io::limits().input_bytes;
-    let read = std::fs::File::open(&file.path).and_then(|opened| {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(opened, limit.saturating_add(1)), &mut bytes).map(|_| bytes)
-    });
+    let read = std::fs::File::open(&file.path).and_then(super::io::read_within_limit);
     let text = match read {
-        Ok(bytes) if bytes.len() as u64 > limit => {
-            let message = format!(
-                "flowzap::E031: {} is larger than the {limit} bytes flowzap reads (`--max-input-size`); kept the last good outputs",
-                file.name
-            );
+        Ok(None) => {
+            let message = format!("{}; kept the last good outputs", super::io::too_large(&file.name));
             eprintln!("✗ {message}");
             if let Some(preview) = preview {
                 preview.failed(index, message);
             }
             return;
         }
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(_) => {
                 let message = format!("{} is not valid UTF-8; kept the last good outputs", file.name);
