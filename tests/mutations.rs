@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use flowzap::analysis::Options;
 use flowzap::cli::{compile_source, Target};
+use flowzap::emit::bpmn::Engine;
 
 const MUTANTS: usize = 10_000;
 const HANG: Duration = Duration::from_secs(20);
@@ -198,14 +199,14 @@ fn pipeline(text: &str) -> Result<Reached, String> {
     let (analysis, _) = flowzap::analysis::lint(&loaded.diagram, &Options::default());
     let _ = flowzap::analysis::structure_text(&loaded.diagram, &analysis.roles, &analysis.structure);
     let resource = flowzap::emit::asl::DEFAULT_RESOURCE;
-    let json = compile_source(text, Target::WorkflowJson, "mutant", false, resource);
+    let json = compile_source(text, Target::WorkflowJson, "mutant", false, resource, Engine::Camunda7);
     if let Ok(compiled) = &json {
         let report = flowzap::emit::validate_json::validate(&compiled.text);
         if let Some(error) = report.diagnostics.iter().find(|d| d.is_error()) {
             return Err(format!("compiled JSON fails validate-json: {error:?}"));
         }
     }
-    let asl = compile_source(text, Target::Asl, "mutant", false, resource);
+    let asl = compile_source(text, Target::Asl, "mutant", false, resource, Engine::Camunda7);
     if json.is_ok() != asl.is_ok() {
         return Err("JSON and ASL disagree on compiling".to_owned());
     }
@@ -215,7 +216,7 @@ fn pipeline(text: &str) -> Result<Reached, String> {
             return Err("ASL without StartAt".to_owned());
         }
     }
-    if let Ok(compiled) = compile_source(text, Target::Bpmn, "mutant", false, resource) {
+    if let Ok(compiled) = compile_source(text, Target::Bpmn, "mutant", false, resource, Engine::Camunda7) {
         roxmltree::Document::parse(&compiled.text).map_err(|e| format!("BPMN is not XML: {e}"))?;
     }
     let layout = flowzap::layout::layout(&loaded.diagram);

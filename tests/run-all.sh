@@ -11,15 +11,17 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # The conformance tests run third-party npm tools: asl-validator and
-# aws-local-stepfunctions (a local executor) for ASL; bpmn-moddle, bpmnlint
-# and bpmn-js for BPMN; playwright-core to drive the browser. Installed once
+# aws-local-stepfunctions (a local executor) for ASL; bpmn-moddle with the
+# Camunda 7 and Zeebe descriptors, bpmnlint with the camunda-compat rules,
+# bpmn-js and bpmn-engine (an engine) for BPMN; playwright-core to drive the
+# browser. Installed once
 # into .tools/node, pinned; a missing tool fails its test, it never skips.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "error: node and npm are needed for the ASL conformance test; install Node.js (20 or newer)" >&2
     exit 2
 fi
 node_tools=.tools/node
-wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1"
+wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1 bpmn-engine@25.0.1 camunda-bpmn-moddle@8.0.1 zeebe-bpmn-moddle@2.0.0 bpmnlint-plugin-camunda-compat@2.61.0"
 if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
     echo "== installing npm test tools into $node_tools"
     mkdir -p "$node_tools"
@@ -55,6 +57,37 @@ if [ "$(cat "$python_tools/.installed" 2>/dev/null)" != "$wanted_python_tools" ]
     # shellcheck disable=SC2086
     "$python_tools/bin/pip" install --quiet --disable-pip-version-check $wanted_python_tools
     echo "$wanted_python_tools" > "$python_tools/.installed"
+fi
+
+# camunda-python (a Camunda 7 semantics engine) needs Python 3.12 or newer,
+# in a virtual environment of its own in .tools/python312. The interpreter
+# comes from PATH, else from pyenv, else uv installs one (uv needs the
+# network beyond PyPI for that).
+camunda_tools=.tools/python312
+wanted_camunda_tools="camunda-python==0.1.2"
+if [ "$(cat "$camunda_tools/.installed" 2>/dev/null)" != "$wanted_camunda_tools" ]; then
+    echo "== installing camunda-python into $camunda_tools"
+    python312=""
+    for candidate in python3.14 python3.13 python3.12 \
+        "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+            python312=$(command -v "$candidate")
+            break
+        fi
+    done
+    rm -rf "$camunda_tools"
+    if [ -n "$python312" ]; then
+        "$python312" -m venv "$camunda_tools"
+    else
+        "$python_tools/bin/pip" install --quiet --disable-pip-version-check uv==0.13.9
+        if ! "$python_tools/bin/uv" venv --quiet --seed --python 3.12 "$camunda_tools"; then
+            echo "error: camunda-python needs Python 3.12 or newer: install python3.12 (or pyenv's), or let uv download one" >&2
+            exit 2
+        fi
+    fi
+    "$camunda_tools/bin/python" -m pip install --quiet --disable-pip-version-check $wanted_camunda_tools
+    echo "$wanted_camunda_tools" > "$camunda_tools/.installed"
 fi
 
 # The browser tests drive Debian's Chromium (playwright's own browser

@@ -70,6 +70,9 @@ pub struct Reading {
     pub left_out: Vec<LeftOut>,
     /// Tasks whose labelled outgoing edges are read as a choice.
     pub choices: Vec<NodeIndex>,
+    /// Where a process in which every node has an incoming edge (a ring)
+    /// is entered: the first node, in file order, that leads somewhere.
+    pub ring_entry: Option<NodeIndex>,
 }
 
 impl Reading {
@@ -282,17 +285,29 @@ pub fn read(drawn: &Diagram) -> Reading {
     let restarts = read_restarts(drawn, &mut lines);
 
     // Entries: the start events, or where there are none, every node
-    // without incoming edges that leads somewhere.
+    // without incoming edges that leads somewhere; in a drawing without a
+    // single edge, every node (each a process of one step); in a ring,
+    // where nothing is free of incoming edges, the first node that leads.
     let leads = |lines: &Lines, n: usize| lines.outgoing(n).next().is_some();
     let entered = |lines: &Lines, n: usize| lines.incoming(n).next().is_some();
     let starts: Vec<usize> = (0..count)
         .filter(|&n| drawn.nodes[n].shape == Shape::Circle && !entered(&lines, n) && leads(&lines, n))
         .collect();
+    let mut ring_entry = None;
     let entries: Vec<usize> = if starts.is_empty() {
-        (0..count).filter(|&n| !entered(&lines, n) && leads(&lines, n)).collect()
+        let free: Vec<usize> = (0..count).filter(|&n| !entered(&lines, n) && leads(&lines, n)).collect();
+        if !free.is_empty() {
+            free
+        } else if drawn.edges.is_empty() {
+            (0..count).collect()
+        } else {
+            ring_entry = (0..count).find(|&n| leads(&lines, n));
+            ring_entry.into_iter().collect()
+        }
     } else {
         starts
     };
+    let ring_entry = ring_entry.map(NodeIndex::new);
     let mut in_process = vec![false; count];
     let mut queue: VecDeque<usize> = entries.iter().copied().collect();
     for &entry in &entries {
@@ -314,7 +329,7 @@ pub fn read(drawn: &Diagram) -> Reading {
 
     let changed = !replies.is_empty() || !restarts.is_empty() || !left_out.is_empty();
     let (process, routes) = if changed { build_process(drawn, &lines, &in_process) } else { (None, Vec::new()) };
-    Reading { process, routes, in_process, replies, restarts, left_out, choices: Vec::new() }
+    Reading { process, routes, in_process, replies, restarts, left_out, choices: Vec::new(), ring_entry }
 }
 
 /// Ways back into a start event: a circle that only edges closing cycles

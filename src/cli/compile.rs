@@ -13,7 +13,7 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
         Err(status) => return status,
     };
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.file));
-    match compile_source(&source.text, args.target, &name, args.allow_unsound, &args.asl_resource) {
+    match compile_source(&source.text, args.target, &name, args.allow_unsound, &args.asl_resource, args.engine) {
         Ok(Compiled { text, diagnostics }) => {
             if !diagnostics.is_empty() {
                 eprint!("{}", render_human(&source, &diagnostics, style(color)));
@@ -42,6 +42,7 @@ pub fn compile_source(
     name: &str,
     allow_unsound: bool,
     asl_resource: &str,
+    engine: crate::emit::bpmn::Engine,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let loaded = super::io::load(text);
     if loaded.has_errors() {
@@ -70,7 +71,7 @@ pub fn compile_source(
             };
             let layout = crate::layout::layout(&diagram);
             let di = crate::emit::bpmn::di::place(&process, &layout);
-            crate::emit::bpmn::to_string(&process, &di)
+            crate::emit::bpmn::to_string(&process, &di, engine)
         }
         Target::WorkflowJson | Target::Asl => {
             let lowered = match crate::emit::program::lower(&diagram, &analysis, name) {

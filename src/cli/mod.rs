@@ -203,6 +203,10 @@ pub struct CompileArgs {
     /// node id and `{lane}` its lane id
     #[arg(long, value_name = "TEMPLATE", default_value = crate::emit::asl::DEFAULT_RESOURCE)]
     pub asl_resource: String,
+    /// BPMN only: the engine the file is for (its condition language and
+    /// extensions); see docs/semantics.md
+    #[arg(long, value_enum, default_value_t = crate::emit::bpmn::Engine::default())]
+    pub engine: crate::emit::bpmn::Engine,
 }
 
 #[derive(Debug, Args)]
@@ -316,6 +320,9 @@ pub struct WatchArgs {
     /// Open the preview in a browser (with --serve)
     #[arg(long, requires = "serve")]
     pub open: bool,
+    /// The engine the BPMN target is written for
+    #[arg(long, value_enum, default_value_t = crate::emit::bpmn::Engine::default())]
+    pub engine: crate::emit::bpmn::Engine,
 }
 
 pub fn main() -> ExitCode {

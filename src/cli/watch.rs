@@ -43,6 +43,7 @@ struct Watched {
     absolute: PathBuf,
     name: String,
     outputs: Vec<(WatchTarget, PathBuf)>,
+    engine: crate::emit::bpmn::Engine,
 }
 
 pub fn run(args: &WatchArgs, color: bool) -> Status {
@@ -222,7 +223,7 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
                 return Err(format!("`{}` would overwrite its own input", shown(out)));
             }
         }
-        files.push(Watched { name: shown(path), path: path.clone(), absolute, outputs });
+        files.push(Watched { name: shown(path), path: path.clone(), absolute, outputs, engine: args.engine });
     }
     Ok(files)
 }
@@ -281,7 +282,7 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
         let name = default_name(&file.path);
         for (target, path) in &file.outputs {
             let built: Result<Vec<u8>, Reason> = if let Some(compiled) = target.compile_target() {
-                compile_source(&source.text, compiled, &name, false, crate::emit::asl::DEFAULT_RESOURCE)
+                compile_source(&source.text, compiled, &name, false, crate::emit::asl::DEFAULT_RESOURCE, file.engine)
                     .map(|c| c.text.into_bytes())
                     .map_err(|diagnostics| {
                         Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())

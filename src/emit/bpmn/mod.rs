@@ -115,8 +115,9 @@ pub struct Flow {
     pub source: usize,
     pub target: usize,
     pub name: Option<String>,
-    /// A Python expression over the decision's outcome variable.
-    pub condition: Option<String>,
+    /// The test on a decision's outcome variable that lets a token take
+    /// the flow; each engine writes it in its own expression language.
+    pub condition: Option<Condition>,
     /// The process edge the flow stands for, if it is one.
     pub edge: Option<usize>,
     /// The drawn edges whose routes the flow follows, in order; empty for a
@@ -124,11 +125,52 @@ pub struct Flow {
     pub route: Vec<usize>,
 }
 
+/// `variable` equals `value`: the only test a compiled flow makes. The
+/// variable is set by whoever decides (the task before the gateway, or the
+/// caller at the start) to the label of the outcome chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub variable: String,
+    pub value: String,
+}
+
+/// The engine a BPMN file is written for. The process is the same for
+/// every engine; what differs is the expression language of conditions and
+/// the vendor extensions each engine reads (see docs/semantics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Engine {
+    /// SpiffWorkflow: conditions in Python
+    Spiff,
+    /// Camunda 7: JUEL conditions, `camunda:` extensions, history time to live
+    #[default]
+    Camunda7,
+    /// Camunda 8 (Zeebe): FEEL conditions, `zeebe:` user tasks
+    Camunda8,
+    /// bpmn-engine (npm): JavaScript conditions
+    BpmnEngine,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 4] = [Engine::Spiff, Engine::Camunda7, Engine::Camunda8, Engine::BpmnEngine];
+
+    /// The name `--engine` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Spiff => "spiff",
+            Engine::Camunda7 => "camunda7",
+            Engine::Camunda8 => "camunda8",
+            Engine::BpmnEngine => "bpmn-engine",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
     pub id: String,
     pub di_id: String,
     pub name: String,
+    /// The diagram's lane id: the group its user tasks are offered to.
+    pub key: String,
     pub members: Vec<usize>,
 }
 
@@ -149,10 +191,12 @@ pub fn outcome_variable(diagram: &Diagram, decision: NodeIndex) -> String {
 
 /// Compiles the process of a diagram that lints without errors (or one
 /// whose unsoundness the caller accepts).
+///
+/// BPMN needs no block structure, so every such diagram compiles: several
+/// starts become one start event and a choice between them, a ring (no node
+/// free of incoming edges) is entered at its first node, and a drawing
+/// without edges is a choice between one-step processes.
 pub fn compile(drawn: &Diagram, analysis: &Analysis, name: &str) -> Result<Process, Vec<Diagnostic>> {
-    if let Some(refusal) = crate::emit::no_start_refusal(drawn, analysis) {
-        return Err(vec![refusal]);
-    }
     let diagram = analysis.process(drawn);
     let mut builder = Builder {
         diagram,
@@ -254,7 +298,7 @@ impl Builder<'_> {
         }
         if several_starts {
             self.entry_choice(&attach);
-        } else if sources.is_empty() {
+        } else if sources.is_empty() && self.analysis.reading.ring_entry.is_none() {
             // Engines name internal steps `Start` and `End`: ids apart from those.
             let start = self.element(
                 "Process_start".to_owned(),
@@ -279,6 +323,7 @@ impl Builder<'_> {
                 id: self.unique_id(format!("Lane_{}", data.id)),
                 di_id: String::new(),
                 name: data.label.clone(),
+                key: data.id.clone(),
                 members: (0..self.elements.len()).filter(|&e| self.elements[e].lane == lane).collect(),
             })
             .collect();
@@ -316,7 +361,21 @@ impl Builder<'_> {
 
         let mut entries = Vec::new();
         let mut front = None;
-        if incoming.is_empty() && role.kind != Kind::Start && !several_starts {
+        if self.analysis.reading.ring_entry == Some(node) {
+            // Entered once from the start, then again each time the ring
+            // comes round: an exclusive merge of both.
+            let start = self.element(
+                format!("{}_start", data.id),
+                ElementKind::StartEvent,
+                Some("Start".to_owned()),
+                Origin::ImplicitStart(node),
+            );
+            let merge =
+                self.element(format!("{}_join", data.id), ElementKind::ExclusiveGateway, None, Origin::Join(node));
+            self.flow(start, merge, None, None);
+            entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
+            front = Some(merge);
+        } else if incoming.is_empty() && role.kind != Kind::Start && !several_starts {
             let start = self.element(
                 format!("{}_start", data.id),
                 ElementKind::StartEvent,
@@ -438,7 +497,7 @@ impl Builder<'_> {
                 self.elements[choice].default = Some(flow);
             } else {
                 self.flows[flow].condition =
-                    Some(format!("{} == {}", crate::analysis::outcomes::START_KEY, python_string(id)));
+                    Some(Condition { variable: crate::analysis::outcomes::START_KEY.to_owned(), value: id.clone() });
             }
         }
     }
@@ -471,7 +530,7 @@ impl Builder<'_> {
                 if self.flows[f].name.as_deref().is_none_or(|n| n.trim().is_empty()) {
                     self.flows[f].name = Some(outcome.value.clone());
                 }
-                self.flows[f].condition = Some(format!("{variable} == {}", python_string(&outcome.value)));
+                self.flows[f].condition = Some(Condition { variable: variable.clone(), value: outcome.value.clone() });
             }
         }
     }
@@ -482,9 +541,4 @@ impl Builder<'_> {
 fn names(diagram: &Diagram, node: NodeIndex) -> (String, Option<String>) {
     let name = crate::analysis::outcomes::title(diagram, node).to_owned();
     (name, crate::emit::node_description(diagram.node(node)))
-}
-
-/// A Python string literal. JSON's string syntax is a subset of Python's.
-fn python_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
 }

@@ -12,7 +12,7 @@ use quick_xml::name::QName;
 use quick_xml::Writer;
 
 use super::di::Di;
-use super::{ElementKind, Process};
+use super::{Condition, ElementKind, Engine, Process};
 use crate::layout::{Point, Rect};
 
 const BPMN_MODEL: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
@@ -20,6 +20,18 @@ const BPMN_DI: &str = "http://www.omg.org/spec/BPMN/20100524/DI";
 const DC: &str = "http://www.omg.org/spec/DD/20100524/DC";
 const DI: &str = "http://www.omg.org/spec/DD/20100524/DI";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const CAMUNDA: &str = "http://camunda.org/schema/1.0/bpmn";
+const ZEEBE: &str = "http://camunda.org/schema/zeebe/1.0";
+const MODELER: &str = "http://camunda.org/schema/modeler/1.0";
+
+/// Camunda 7 refuses to deploy a process without a history time to live
+/// (since 7.20); 180 days is the value Camunda Modeler proposes.
+pub const HISTORY_TIME_TO_LIVE_DAYS: &str = "180";
+/// The oldest platform versions whose features the output needs (Zeebe
+/// user tasks came in 8.5), declared so that Camunda Modeler and bpmnlint's
+/// camunda-compat rules check the file against the right engine.
+const CAMUNDA7_VERSION: &str = "7.22.0";
+const CAMUNDA8_VERSION: &str = "8.6.0";
 
 const COLLABORATION: &str = "Collaboration_1";
 const PARTICIPANT: &str = "Participant_1";
@@ -79,30 +91,44 @@ fn number(value: f32) -> String {
     }
 }
 
-pub fn to_string(process: &Process, di: &Di) -> String {
+pub fn to_string(process: &Process, di: &Di, engine: Engine) -> String {
     let mut out = Out { writer: Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2) };
     out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let version = env!("CARGO_PKG_VERSION");
-    out.open(
-        "definitions",
-        &[
-            ("xmlns", BPMN_MODEL),
-            ("xmlns:bpmndi", BPMN_DI),
-            ("xmlns:dc", DC),
-            ("xmlns:di", DI),
-            ("xmlns:xsi", XSI),
-            ("id", "Definitions_1"),
-            ("targetNamespace", "https://flowzap.xyz/bpmn"),
-            ("exporter", "flowzap"),
-            ("exporterVersion", version),
-        ],
-    );
+    let mut definitions =
+        vec![("xmlns", BPMN_MODEL), ("xmlns:bpmndi", BPMN_DI), ("xmlns:dc", DC), ("xmlns:di", DI), ("xmlns:xsi", XSI)];
+    match engine {
+        Engine::Camunda7 => definitions.extend([
+            ("xmlns:camunda", CAMUNDA),
+            ("xmlns:modeler", MODELER),
+            ("modeler:executionPlatform", "Camunda Platform"),
+            ("modeler:executionPlatformVersion", CAMUNDA7_VERSION),
+        ]),
+        Engine::Camunda8 => definitions.extend([
+            ("xmlns:zeebe", ZEEBE),
+            ("xmlns:modeler", MODELER),
+            ("modeler:executionPlatform", "Camunda Cloud"),
+            ("modeler:executionPlatformVersion", CAMUNDA8_VERSION),
+        ]),
+        Engine::Spiff | Engine::BpmnEngine => {}
+    }
+    definitions.extend([
+        ("id", "Definitions_1"),
+        ("targetNamespace", "https://flowzap.xyz/bpmn"),
+        ("exporter", "flowzap"),
+        ("exporterVersion", version),
+    ]);
+    out.open("definitions", &definitions);
     out.open("collaboration", &[("id", COLLABORATION)]);
     out.empty("participant", &[("id", PARTICIPANT), ("name", &process.name), ("processRef", PROCESS)]);
     out.close("collaboration");
 
-    out.open("process", &[("id", PROCESS), ("name", &process.name), ("isExecutable", "true")]);
-    semantic(&mut out, process);
+    let mut attributes = vec![("id", PROCESS), ("name", process.name.as_str()), ("isExecutable", "true")];
+    if engine == Engine::Camunda7 {
+        attributes.push(("camunda:historyTimeToLive", HISTORY_TIME_TO_LIVE_DAYS));
+    }
+    out.open("process", &attributes);
+    semantic(&mut out, process, engine);
     out.close("process");
 
     out.open("bpmndi:BPMNDiagram", &[("id", "BPMNDiagram_1")]);
@@ -117,7 +143,7 @@ pub fn to_string(process: &Process, di: &Di) -> String {
     text
 }
 
-fn semantic(out: &mut Out, process: &Process) {
+fn semantic(out: &mut Out, process: &Process, engine: Engine) {
     if !process.lanes.is_empty() {
         out.open("laneSet", &[("id", "LaneSet_1")]);
         for lane in &process.lanes {
@@ -154,9 +180,25 @@ fn semantic(out: &mut Out, process: &Process) {
         if let Some(default) = element.default {
             attributes.push(("default", &process.flows[default].id));
         }
+        // A user task is offered to the group its lane stands for.
+        let group = process.lanes.get(element.lane).map(|lane| lane.key.as_str());
+        let user_task = element.kind == ElementKind::UserTask;
+        if let (true, Engine::Camunda7, Some(group)) = (user_task, engine, group) {
+            attributes.push(("camunda:candidateGroups", group));
+        }
         out.open(tag, &attributes);
         if let Some(documentation) = &element.documentation {
             out.text_element("documentation", &[], documentation);
+        }
+        if user_task && engine == Engine::Camunda8 {
+            // A Camunda user task (completed through Tasklist or the API)
+            // rather than a job for a worker nobody wrote.
+            out.open("extensionElements", &[]);
+            out.empty("zeebe:userTask", &[]);
+            if let Some(group) = group {
+                out.empty("zeebe:assignmentDefinition", &[("candidateGroups", group)]);
+            }
+            out.close("extensionElements");
         }
         for &flow in &element.incoming {
             out.text_element("incoming", &[], &process.flows[flow].id);
@@ -176,12 +218,66 @@ fn semantic(out: &mut Out, process: &Process) {
         match &flow.condition {
             Some(condition) => {
                 out.open("sequenceFlow", &attributes);
-                out.text_element("conditionExpression", &[("xsi:type", "tFormalExpression")], condition);
+                let mut expression = vec![("xsi:type", "tFormalExpression")];
+                if engine == Engine::BpmnEngine {
+                    expression.push(("language", "javascript"));
+                }
+                out.text_element("conditionExpression", &expression, &condition_text(condition, engine));
                 out.close("sequenceFlow");
             }
             None => out.empty("sequenceFlow", &attributes),
         }
     }
+}
+
+/// A condition in the expression language of `engine`.
+pub fn condition_text(condition: &Condition, engine: Engine) -> String {
+    let Condition { variable, value } = condition;
+    match engine {
+        // JSON's string syntax is a subset of Python's and of JavaScript's.
+        Engine::Spiff => format!("{variable} == {}", json_string(value)),
+        Engine::BpmnEngine => format!("next(null, environment.variables.{variable} === {});", json_string(value)),
+        Engine::Camunda7 => format!("${{{variable} == {}}}", juel_string(value)),
+        Engine::Camunda8 => format!("={variable} = {}", feel_string(value)),
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+/// A JUEL string literal: only the quote and the backslash are escaped
+/// (JUEL knows no other escape; any other character stands for itself).
+fn juel_string(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\') {
+            literal.push('\\');
+        }
+        literal.push(c);
+    }
+    literal.push('"');
+    literal
+}
+
+/// A FEEL string literal, with FEEL's escapes for quote, backslash and
+/// line breaks.
+fn feel_string(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => literal.push_str("\\\""),
+            '\\' => literal.push_str("\\\\"),
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    literal
 }
 
 fn bounds(out: &mut Out, rect: Rect) {
