@@ -25,6 +25,41 @@ pub struct Geometry {
     pub height: f32,
 }
 
+/// Room for one gateway the BPMN compiler adds beside a node: its 30 px
+/// square with 8 px on each side.
+const ADDED_ROOM: f32 = 46.0;
+
+/// For each vertical gap, whether a node left of it gets a gateway or end
+/// event after it (a fork, a task's choice, a flow that stops at a
+/// non-circle), and whether a node right of it gets one before it (a join,
+/// a flow that starts at a non-circle).
+fn added_beside(diagram: &Diagram, grid: &Grid, roles: &[Role]) -> (Vec<bool>, Vec<bool>) {
+    use crate::analysis::{Kind, Split};
+    use crate::model::Shape;
+    let count = diagram.nodes.len();
+    let (mut outdegree, mut indegree) = (vec![0usize; count], vec![0usize; count]);
+    for edge in &diagram.edges {
+        outdegree[edge.source.index()] += 1;
+        indegree[edge.target.index()] += 1;
+    }
+    let mut after = vec![false; grid.columns + 1];
+    let mut before = vec![false; grid.columns + 1];
+    let connected = |n: usize| outdegree[n] + indegree[n] > 0;
+    for (n, node) in diagram.nodes.iter().enumerate() {
+        let Some(role) = roles.get(n) else { continue };
+        let circle = node.shape == Shape::Circle;
+        let splits = outdegree[n] > 1
+            && (role.split == Split::Parallel || (role.kind == Kind::Task && role.split == Split::Exclusive));
+        if splits || (outdegree[n] == 0 && !circle && connected(n)) {
+            after[grid.column[n] + 1] = true;
+        }
+        if indegree[n] > 1 || (indegree[n] == 0 && !circle && connected(n)) {
+            before[grid.column[n]] = true;
+        }
+    }
+    (after, before)
+}
+
 /// Where a node's shape centre sits below the top of its bounds.
 fn anchor(measured: &Measured) -> f32 {
     measured.shape_rect.y + measured.shape_rect.height / 2.0
@@ -47,11 +82,17 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan,
     let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
     // A vertical gap fits its tracks, and a label chip on either side of
     // them for edges that leave sideways into it.
+    // The BPMN compiler adds gateways and events beside nodes, in the
+    // gaps (see emit::bpmn::di); a gap that holds them gets room for them
+    // besides its tracks, so they keep their full size and SVG and BPMN
+    // share this one geometry.
+    let (gateway_after, gateway_before) = added_beside(diagram, grid, roles);
     let vgap_w: Vec<f32> = (0..=columns)
         .map(|v| {
             let channel = Channel::Vertical(v);
             let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
-            MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels)
+            let added = ADDED_ROOM * (f32::from(u8::from(gateway_after[v])) + f32::from(u8::from(gateway_before[v])));
+            MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels + added)
         })
         .collect();
     // A horizontal gap fits its tracks, and a chip's height above and below
