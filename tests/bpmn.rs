@@ -210,6 +210,15 @@ fn engine_report(engine: &str, files: &[&Path]) -> Vec<Value> {
     report
 }
 
+/// Every fixture compiled for `engine` into `out`, and the engine's report
+/// on running them.
+fn compile_and_run(out: &Path, engine: &str) -> (Vec<(String, PathBuf, PathBuf)>, Vec<Value>) {
+    let compiled = compile_all_for(out, engine);
+    let files: Vec<&Path> = compiled.iter().map(|(_, file, _)| file.as_path()).collect();
+    let report = engine_report(engine, &files);
+    (compiled, report)
+}
+
 /// What every engine must show on every compiled fixture: it loads; each
 /// run completes, except in a ring (runs on) and in the recorded
 /// deviations; in a completed run nothing runs twice without a cycle, and a
@@ -277,10 +286,8 @@ fn check_engine_runs(engine: &str, compiled: &[(String, PathBuf, PathBuf)], repo
 #[test]
 fn compiled_bpmn_passes_the_schema_and_runs_in_spiffworkflow() {
     let out = tempfile::tempdir().expect("temp");
-    let compiled = compile_all(out.path());
+    let (compiled, report) = compile_and_run(out.path(), "spiff");
     assert!(compiled.len() >= 70, "compiled {} files", compiled.len());
-    let files: Vec<&Path> = compiled.iter().map(|(_, file, _)| file.as_path()).collect();
-    let report = engine_report("spiff", &files);
     let mut user_tasks = 0;
     for ((name, _, graph), file) in compiled.iter().zip(&report) {
         assert_eq!(file["schema"], Value::Array(Vec::new()), "{name}: the XSD rejects it");
@@ -320,9 +327,7 @@ fn compiled_bpmn_passes_the_schema_and_runs_in_spiffworkflow() {
 #[test]
 fn compiled_bpmn_runs_in_camunda_python() {
     let out = tempfile::tempdir().expect("temp");
-    let compiled = compile_all_for(out.path(), "camunda7");
-    let files: Vec<&Path> = compiled.iter().map(|(_, file, _)| file.as_path()).collect();
-    let report = engine_report("camunda7", &files);
+    let (compiled, report) = compile_and_run(out.path(), "camunda7");
     // The one gap the driver fills (see tests/bpmn/camunda7.py): only the
     // fixtures with a circle in the middle of a flow need it.
     let mut patched: Vec<&str> = compiled
@@ -343,9 +348,7 @@ fn compiled_bpmn_runs_in_camunda_python() {
 #[test]
 fn compiled_bpmn_runs_in_bpmn_engine() {
     let out = tempfile::tempdir().expect("temp");
-    let compiled = compile_all_for(out.path(), "bpmn-engine");
-    let files: Vec<&Path> = compiled.iter().map(|(_, file, _)| file.as_path()).collect();
-    let report = engine_report("bpmn-engine", &files);
+    let (compiled, report) = compile_and_run(out.path(), "bpmn-engine");
     let (runs, completed, joins) = check_engine_runs("bpmn-engine", &compiled, &report);
     eprintln!("bpmn-engine: {} files, {runs} runs, {completed} completed, {joins} joins checked", compiled.len());
 }
@@ -622,7 +625,6 @@ fn program_tables(path: &Path) -> (BTreeMap<String, Vec<String>>, BTreeMap<Strin
 /// many times each.
 #[test]
 fn compiled_workflow_json_runs_the_same_tasks_as_spiffworkflow_runs_the_bpmn() {
-    let python = python();
     let out = tempfile::tempdir().expect("temp");
     let compiled = compile_all(out.path());
     let mut both = Vec::new();
@@ -640,13 +642,8 @@ fn compiled_workflow_json_runs_the_same_tasks_as_spiffworkflow_runs_the_bpmn() {
         }
     }
     assert!(both.len() >= 60, "{} fixtures compile to both", both.len());
-    let output = Command::new(&python)
-        .arg(root().join("tests/bpmn/check.py"))
-        .args(both.iter().map(|(_, _, bpmn, _)| bpmn))
-        .output()
-        .expect("python runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let spiff: Vec<Value> = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    let bpmn_files: Vec<&Path> = both.iter().map(|(_, _, bpmn, _)| bpmn.as_path()).collect();
+    let spiff = engine_report("spiff", &bpmn_files);
 
     let mut jobs = Vec::new();
     let mut names = Vec::new();

@@ -55,7 +55,7 @@ fn lint_everything(diagram: &Diagram) {
         for engine in flowzap::emit::bpmn::Engine::ALL {
             let xml = flowzap::emit::bpmn::to_string(&process, &di, engine);
             if let Err(error) = roxmltree::Document::parse(&xml) {
-                panic!("compiled BPMN for {} is not well-formed: {error}\n{xml}", engine.name());
+                panic!("compiled BPMN for {engine:?} is not well-formed: {error}\n{xml}");
             }
         }
     }

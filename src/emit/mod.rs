@@ -50,9 +50,18 @@ pub fn node_description(node: &Node) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
+/// `text` as a JSON string literal, which is also a valid string literal
+/// in JavaScript and in Python: what SimWorkflow's and bpmn-engine's
+/// JavaScript conditions and SpiffWorkflow's Python ones compare with.
+pub fn string_literal(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
 /// E025 when nothing can start the process: the drawing has edges, but
-/// every node has an incoming one. Every target refuses it alike; a file
-/// with no edges at all compiles to a process that does nothing.
+/// every node has an incoming one. The workflow targets refuse it (BPMN
+/// enters such a ring at its first node); a file with nodes but no edges
+/// compiles to a choice between its nodes, an empty one to a process that
+/// does nothing.
 pub fn no_start_refusal(
     drawn: &crate::model::Diagram,
     analysis: &crate::analysis::Analysis,

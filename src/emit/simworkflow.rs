@@ -9,9 +9,8 @@ use super::program::{Next, Program, Reads, Scope, StateKind};
 /// the task before the decision, or right after a Parallel, in the output
 /// of any of its branches (an object with one field per branch).
 pub fn condition(key: &str, reads: Reads, value: &str) -> String {
-    // A JSON string literal is a valid JavaScript string literal; keys are
-    // identifiers (see `outcomes::outcome_key`).
-    let value = Value::String(value.to_owned());
+    // Keys are identifiers (see `outcomes::outcome_key`).
+    let value = super::string_literal(value);
     let direct = format!("$.{key} === {value}");
     // A branch that ends after a decision ends in the no-op JQ task, whose
     // output wraps its input as `result`.

@@ -91,7 +91,8 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan,
         .map(|v| {
             let channel = Channel::Vertical(v);
             let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
-            let added = ADDED_ROOM * (f32::from(u8::from(gateway_after[v])) + f32::from(u8::from(gateway_before[v])));
+            let added =
+                [gateway_after[v], gateway_before[v]].iter().filter(|&&added| added).count() as f32 * ADDED_ROOM;
             MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels + added)
         })
         .collect();

@@ -152,16 +152,6 @@ pub enum Engine {
 
 impl Engine {
     pub const ALL: [Engine; 4] = [Engine::Spiff, Engine::Camunda7, Engine::Camunda8, Engine::BpmnEngine];
-
-    /// The name `--engine` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::Spiff => "spiff",
-            Engine::Camunda7 => "camunda7",
-            Engine::Camunda8 => "camunda8",
-            Engine::BpmnEngine => "bpmn-engine",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,21 +351,8 @@ impl Builder<'_> {
 
         let mut entries = Vec::new();
         let mut front = None;
-        if self.analysis.reading.ring_entry == Some(node) {
-            // Entered once from the start, then again each time the ring
-            // comes round: an exclusive merge of both.
-            let start = self.element(
-                format!("{}_start", data.id),
-                ElementKind::StartEvent,
-                Some("Start".to_owned()),
-                Origin::ImplicitStart(node),
-            );
-            let merge =
-                self.element(format!("{}_join", data.id), ElementKind::ExclusiveGateway, None, Origin::Join(node));
-            self.flow(start, merge, None, None);
-            entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
-            front = Some(merge);
-        } else if incoming.is_empty() && role.kind != Kind::Start && !several_starts {
+        let ring_entry = self.analysis.reading.ring_entry == Some(node);
+        if ring_entry || (incoming.is_empty() && role.kind != Kind::Start && !several_starts) {
             let start = self.element(
                 format!("{}_start", data.id),
                 ElementKind::StartEvent,
@@ -383,6 +360,15 @@ impl Builder<'_> {
                 Origin::ImplicitStart(node),
             );
             front = Some(start);
+            if ring_entry {
+                // Entered once from the start, then again each time the ring
+                // comes round: an exclusive merge of both.
+                let merge =
+                    self.element(format!("{}_join", data.id), ElementKind::ExclusiveGateway, None, Origin::Join(node));
+                self.flow(start, merge, None, None);
+                entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
+                front = Some(merge);
+            }
         } else if incoming.len() > 1 {
             let info = &self.analysis.joins[node.index()];
             let (kind, slots) = match info.join {

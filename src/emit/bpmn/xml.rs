@@ -26,7 +26,7 @@ const MODELER: &str = "http://camunda.org/schema/modeler/1.0";
 
 /// Camunda 7 refuses to deploy a process without a history time to live
 /// (since 7.20); 180 days is the value Camunda Modeler proposes.
-pub const HISTORY_TIME_TO_LIVE_DAYS: &str = "180";
+const HISTORY_TIME_TO_LIVE_DAYS: &str = "180";
 /// The oldest platform versions whose features the output needs (Zeebe
 /// user tasks came in 8.5), declared so that Camunda Modeler and bpmnlint's
 /// camunda-compat rules check the file against the right engine.
@@ -231,19 +231,16 @@ fn semantic(out: &mut Out, process: &Process, engine: Engine) {
 }
 
 /// A condition in the expression language of `engine`.
-pub fn condition_text(condition: &Condition, engine: Engine) -> String {
+fn condition_text(condition: &Condition, engine: Engine) -> String {
     let Condition { variable, value } = condition;
     match engine {
-        // JSON's string syntax is a subset of Python's and of JavaScript's.
-        Engine::Spiff => format!("{variable} == {}", json_string(value)),
-        Engine::BpmnEngine => format!("next(null, environment.variables.{variable} === {});", json_string(value)),
+        Engine::Spiff => format!("{variable} == {}", crate::emit::string_literal(value)),
+        Engine::BpmnEngine => {
+            format!("next(null, environment.variables.{variable} === {});", crate::emit::string_literal(value))
+        }
         Engine::Camunda7 => format!("${{{variable} == {}}}", juel_string(value)),
         Engine::Camunda8 => format!("={variable} = {}", feel_string(value)),
     }
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
 }
 
 /// A JUEL string literal: only the quote and the backslash are escaped
