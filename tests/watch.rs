@@ -419,3 +419,18 @@ fn watch_keeps_to_the_input_size_limit() {
     watch.wait_for("flowzap::E031");
     assert!(!dir.path().join("desk.svg").exists(), "nothing built from a file over the limit");
 }
+
+/// `--engine` reaches the BPMN that watch writes: Camunda 8's Zeebe user
+/// tasks here, not the default Camunda 7 attributes.
+#[test]
+fn watch_writes_bpmn_for_the_engine_asked_for() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Alpha")).expect("write");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "--target", "bpmn", "--engine", "camunda8"]);
+    watch.wait_for("✓ rebuilt desk.fz");
+    let bpmn = read(&dir.path().join("desk.bpmn"));
+    assert!(bpmn.contains("<zeebe:userTask/>"), "{bpmn}");
+    assert!(!bpmn.contains("camunda:historyTimeToLive"), "{bpmn}");
+    let (status, _) = watch.interrupt();
+    assert!(status.success(), "{status:?}");
+}
