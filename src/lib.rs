@@ -5,15 +5,19 @@
 //! [`emit`] writes it out again. [`load`] runs the front end in one call.
 
 pub mod analysis;
-pub mod cli;
 pub mod diagnostics;
+pub mod document;
 pub mod emit;
 pub mod layout;
 pub mod limits;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod syntax;
 pub mod synth;
+
+pub use document::{CompileOptions, Compiled, Document, Refusal, Target};
+pub use render::svg::Theme;
 
 use diagnostics::Diagnostic;
 use model::Diagram;

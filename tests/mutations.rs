@@ -13,9 +13,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use flowzap::analysis::Options;
-use flowzap::cli::{compile_source, Target};
-use flowzap::emit::bpmn::Engine;
+use flowzap::{CompileOptions, Target};
 
 const MUTANTS: usize = 10_000;
 const HANG: Duration = Duration::from_secs(20);
@@ -183,30 +181,29 @@ enum Reached {
 /// What every command does with one text, in process, each output checked
 /// by its consumer. An error message names what broke.
 fn pipeline(text: &str) -> Result<Reached, String> {
-    let loaded = flowzap::load(text);
-    for diagnostic in &loaded.diagnostics {
+    let document = flowzap::Document::new(text);
+    for diagnostic in document.diagnostics() {
         let span = diagnostic.primary.span;
         if span.end > text.len() || !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
             return Err(format!("{}: span {span:?} outside the text", diagnostic.code));
         }
     }
-    let source = flowzap::cli::report::SourceText::new("mutant.fz", text.to_owned());
-    let style = flowzap::cli::report::Style { color: false, unicode: true, width: 100 };
-    let _ = flowzap::cli::report::render_human(&source, &loaded.diagnostics, style);
-    if loaded.has_errors() {
+    let source = flowzap::report::SourceText::new("mutant.fz", text.to_owned());
+    let style = flowzap::report::Style { color: false, unicode: true, width: 100 };
+    let _ = flowzap::report::render_human(&source, document.diagnostics(), style);
+    let Some(analysis) = document.analysis() else {
         return Ok(Reached::Errors);
-    }
-    let (analysis, _) = flowzap::analysis::lint(&loaded.diagram, &Options::default());
-    let _ = flowzap::analysis::structure_text(&loaded.diagram, &analysis.roles, &analysis.structure);
-    let resource = flowzap::emit::asl::DEFAULT_RESOURCE;
-    let json = compile_source(text, Target::WorkflowJson, "mutant", false, resource, Engine::Camunda7);
+    };
+    let _ = flowzap::analysis::structure_text(document.diagram(), &analysis.roles, &analysis.structure);
+    let options = CompileOptions { name: "mutant".to_owned(), ..CompileOptions::default() };
+    let json = document.compile(Target::WorkflowJson, &options);
     if let Ok(compiled) = &json {
         let report = flowzap::emit::validate_json::validate(&compiled.text);
         if let Some(error) = report.diagnostics.iter().find(|d| d.is_error()) {
             return Err(format!("compiled JSON fails validate-json: {error:?}"));
         }
     }
-    let asl = compile_source(text, Target::Asl, "mutant", false, resource, Engine::Camunda7);
+    let asl = document.compile(Target::Asl, &options);
     if json.is_ok() != asl.is_ok() {
         return Err("JSON and ASL disagree on compiling".to_owned());
     }
@@ -216,13 +213,12 @@ fn pipeline(text: &str) -> Result<Reached, String> {
             return Err("ASL without StartAt".to_owned());
         }
     }
-    if let Ok(compiled) = compile_source(text, Target::Bpmn, "mutant", false, resource, Engine::Camunda7) {
+    if let Ok(compiled) = document.compile(Target::Bpmn, &options) {
         roxmltree::Document::parse(&compiled.text).map_err(|e| format!("BPMN is not XML: {e}"))?;
     }
-    let layout = flowzap::layout::layout(&loaded.diagram);
-    let svg = flowzap::render::svg::render(&loaded.diagram, &layout, flowzap::render::svg::Theme::Light);
-    roxmltree::Document::parse(&svg).map_err(|e| format!("SVG is not XML: {e}"))?;
-    let graph = flowzap::emit::graph_json::to_string(&loaded.diagram);
+    let svg = document.svg(flowzap::Theme::Light).map_err(|e| format!("no SVG: {e}"))?;
+    roxmltree::Document::parse(svg).map_err(|e| format!("SVG is not XML: {e}"))?;
+    let graph = document.graph_json().map_err(|e| format!("no graph JSON: {e}"))?;
     serde_json::from_str::<serde_json::Value>(&graph).map_err(|e| format!("graph JSON: {e}"))?;
     Ok(if json.is_ok() { Reached::Compiled } else { Reached::Drawn })
 }

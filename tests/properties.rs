@@ -6,8 +6,8 @@ mod common;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use flowzap::cli::report::{render_human, SourceText, Style};
 use flowzap::model::{Attribute, Diagram, Edge, Lane, Loop, Node, Shape, Side};
+use flowzap::report::{render_human, SourceText, Style};
 use flowzap::syntax::Span;
 use proptest::prelude::*;
 
@@ -25,7 +25,7 @@ fn survives(text: String) -> Result<(), TestCaseError> {
         let source = SourceText::new("input.fz", text);
         let shown = render_human(&source, &loaded.diagnostics, Style { color: false, unicode: true, width: 80 });
         for diagnostic in &loaded.diagnostics {
-            let _ = flowzap::cli::report::to_json(&source, diagnostic);
+            let _ = flowzap::report::to_json(&source, diagnostic);
         }
         if !loaded.has_errors() {
             let _ = flowzap::emit::graph_json::to_string(&loaded.diagram);
@@ -50,7 +50,7 @@ fn lint_everything(diagram: &Diagram) {
     let _ = flowzap::analysis::structure_json(diagram, &analysis.structure);
     // Whatever BPMN compiles is well-formed XML.
     if let Ok(process) = flowzap::emit::bpmn::compile(diagram, &analysis, "fuzz") {
-        let layout = flowzap::layout::layout(diagram);
+        let layout = flowzap::layout::layout(diagram, &analysis);
         let di = flowzap::emit::bpmn::di::place(&process, &layout);
         for engine in flowzap::emit::bpmn::Engine::ALL {
             let xml = flowzap::emit::bpmn::to_string(&process, &di, engine);

@@ -282,10 +282,9 @@ fn every_fixture_renders_cleanly() {
 fn generated_diagrams_render_cleanly() {
     for (nodes, lanes) in [(100, 5), (1_000, 20)] {
         let text = flowzap::synth::swimlane_text(nodes, lanes, 7);
-        let diagram = flowzap::load(&text).diagram;
-        let layout = flowzap::layout::layout(&diagram);
-        let svg = flowzap::render::svg::render(&diagram, &layout, flowzap::render::svg::Theme::Light);
-        let quality = measure(&svg);
+        let document = flowzap::Document::new(text);
+        let svg = document.svg(flowzap::Theme::Light).expect("a generated diagram draws");
+        let quality = measure(svg);
         assert_eq!(quality.nodes, nodes);
         assert_clean(&format!("generated {nodes}"), &quality);
         eprintln!("generated {nodes} nodes / {lanes} lanes: {} edges, {} crossings", quality.edges, quality.crossings);

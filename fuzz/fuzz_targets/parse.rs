@@ -3,7 +3,7 @@
 //! the human and JSON reports are produced.
 #![no_main]
 
-use flowzap::cli::report::{render_human, to_json, SourceText, Style};
+use flowzap::report::{render_human, to_json, SourceText, Style};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -15,12 +15,8 @@ use crate::model::{Diagram, Shape};
 pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>) {
     let analysis = analyse(diagram, options);
     let mut out = Vec::new();
-    let context = Context {
-        drawn: diagram,
-        diagram: analysis.process(diagram),
-        analysis: &analysis,
-        drawing: DrawnEdges::new(diagram),
-    };
+    let context =
+        Context { drawn: diagram, diagram: analysis.process(diagram), analysis: &analysis, drawing: &analysis.drawing };
     for finding in &analysis.findings {
         out.push(context.finding(finding));
     }
@@ -37,37 +33,13 @@ pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>)
     (analysis, out)
 }
 
-/// The edges of the drawing itself, for the rules about what is drawn
-/// (the analysis works on the process as read).
-struct DrawnEdges {
-    outgoing: Vec<Vec<EdgeIndex>>,
-    incoming: Vec<Vec<EdgeIndex>>,
-    is_back: Vec<bool>,
-}
-
-impl DrawnEdges {
-    fn new(drawn: &Diagram) -> DrawnEdges {
-        let count = drawn.nodes.len();
-        let mut outgoing = vec![Vec::new(); count];
-        let mut incoming = vec![Vec::new(); count];
-        for (index, edge) in drawn.edges.iter().enumerate() {
-            outgoing[edge.source.index()].push(EdgeIndex::new(index));
-            incoming[edge.target.index()].push(EdgeIndex::new(index));
-        }
-        let targets: Vec<usize> = drawn.edges.iter().map(|edge| edge.target.index()).collect();
-        let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
-        let is_back = super::flow::depth_first(&targets, &outgoing, &sources).is_back;
-        DrawnEdges { outgoing, incoming, is_back }
-    }
-}
-
 struct Context<'a> {
     /// The diagram as drawn.
     drawn: &'a Diagram,
     /// The process as read, which the analysis indices refer to.
     diagram: &'a Diagram,
     analysis: &'a Analysis,
-    drawing: DrawnEdges,
+    drawing: &'a super::Drawing,
 }
 
 impl Context<'_> {
@@ -236,7 +208,7 @@ impl Context<'_> {
     }
 
     fn events(&self, out: &mut Vec<Diagnostic>) {
-        let drawing = &self.drawing;
+        let drawing = self.drawing;
         let drawn = self.drawn;
         let words = |label: &str, list: &[&str]| {
             let label = label.to_lowercase();

@@ -5,6 +5,8 @@
 //! Everything here works on a [`Diagram`] without errors; `flowzap lint`
 //! only gets here when `check` found none.
 
+pub mod around;
+pub mod drawing;
 pub mod flow;
 pub mod groups;
 pub mod joins;
@@ -16,6 +18,8 @@ pub mod roles;
 pub mod soundness;
 pub mod structure;
 
+pub use around::{Around, Back, Front};
+pub use drawing::Drawing;
 pub use joins::{Join, JoinInfo};
 pub use lints::lint;
 pub use print::{describe_steps, structure_json, structure_text};
@@ -53,6 +57,10 @@ pub struct Analysis {
     /// token game was not needed.
     pub sound_by_structure: bool,
     pub findings: Vec<Finding>,
+    /// The edges as drawn, for what is about the picture.
+    pub drawing: Drawing,
+    /// What an executable process adds around each node.
+    pub around: Vec<Around>,
 }
 
 impl Analysis {
@@ -113,7 +121,10 @@ pub fn analyse(diagram: &Diagram, options: &Options) -> Analysis {
             .filter(|_| starts)
             .map(|left| Finding::Unreachable { node: left.node, stray_entry: left.stray_entry }),
     );
+    let around = around::around(&reading, &parts.flow, &parts.roles, &parts.joins);
     Analysis {
+        drawing: Drawing::new(diagram),
+        around,
         reading,
         flow: parts.flow,
         roles: parts.roles,

@@ -50,13 +50,7 @@ pub fn roles_reading(diagram: &Diagram, flow: &Flow, choices: &[NodeIndex]) -> V
             let node = &diagram.nodes[n];
             let ins = flow.incoming[n].len();
             let outs = flow.outgoing[n].len();
-            let kind = match node.shape {
-                Shape::Circle if ins == 0 => Kind::Start,
-                Shape::Circle if outs == 0 => Kind::End,
-                Shape::Circle => Kind::Intermediate,
-                Shape::Diamond => Kind::Decision,
-                Shape::Rectangle | Shape::Taskbox => Kind::Task,
-            };
+            let kind = kind_of(node.shape, ins, outs);
             let split = match (outs > 1, kind) {
                 (false, _) => Split::None,
                 (true, Kind::Decision) => Split::Exclusive,
@@ -66,6 +60,18 @@ pub fn roles_reading(diagram: &Diagram, flow: &Flow, choices: &[NodeIndex]) -> V
             Role { kind, split }
         })
         .collect()
+}
+
+/// The kind of step a node of `shape` with `ins` incoming and `outs`
+/// outgoing edges is.
+pub fn kind_of(shape: Shape, ins: usize, outs: usize) -> Kind {
+    match shape {
+        Shape::Circle if ins == 0 => Kind::Start,
+        Shape::Circle if outs == 0 => Kind::End,
+        Shape::Circle => Kind::Intermediate,
+        Shape::Diamond => Kind::Decision,
+        Shape::Rectangle | Shape::Taskbox => Kind::Task,
+    }
 }
 
 /// The split kind of a forward-graph node, the virtual source counting as a

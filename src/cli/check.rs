@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::io::{read_input, style, Input};
-use super::report::{render_human, to_json, JsonDiagnostic, SourceText};
 use super::{CheckArgs, Format, SeverityArgs, Status};
-use crate::diagnostics::{Diagnostic, Severity, SeverityPolicy};
+use flowzap::diagnostics::{Diagnostic, Severity, SeverityPolicy};
+use flowzap::report::{render_human, to_json, JsonDiagnostic, SourceText};
 
 pub fn policy(args: &SeverityArgs) -> Result<SeverityPolicy, String> {
     let mut policy = SeverityPolicy::default();
@@ -25,7 +25,7 @@ pub fn policy(args: &SeverityArgs) -> Result<SeverityPolicy, String> {
 /// more findings, and optionally the structure tree.
 pub enum Extra {
     None,
-    Lint { options: crate::analysis::Options, structure: bool },
+    Lint { options: flowzap::analysis::Options, structure: bool },
 }
 
 #[derive(serde::Serialize)]
@@ -92,27 +92,27 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
             }
             Ok(Input::NotUtf8(source, diagnostic)) => (source, vec![diagnostic], (0, 0, 0)),
             Ok(Input::Text(source)) => {
-                let loaded = super::io::load(&source.text);
-                let has_errors = loaded.has_errors();
-                let crate::Loaded { diagram, mut diagnostics, .. } = loaded;
-                let diagram = &diagram;
+                let mut document = super::io::document(&source.text);
+                if let Extra::Lint { options, .. } = extra {
+                    document = document.with_lint_options(*options);
+                }
+                let diagram = document.diagram();
                 let counts = (diagram.lanes.len(), diagram.nodes.len(), diagram.edges.len());
-                if let (Extra::Lint { options, structure: want_structure }, false) = (extra, has_errors) {
-                    let (analysis, findings) = crate::analysis::lint(diagram, options);
-                    diagnostics.extend(findings);
-                    diagnostics.sort_by_key(|d| (d.primary.span.start, d.code));
-                    if *want_structure {
-                        // Only the form the report prints is built.
-                        structure = Some(match args.format {
-                            Format::Human => (
-                                crate::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
-                                serde_json::Value::Null,
-                            ),
-                            Format::Json => {
-                                (String::new(), crate::analysis::structure_json(diagram, &analysis.structure))
-                            }
-                        });
-                    }
+                let diagnostics = match extra {
+                    Extra::None => document.diagnostics().to_vec(),
+                    Extra::Lint { .. } => document.lint_diagnostics(),
+                };
+                if let (Extra::Lint { structure: true, .. }, Some(analysis)) = (extra, document.analysis()) {
+                    // Only the form the report prints is built.
+                    structure = Some(match args.format {
+                        Format::Human => (
+                            flowzap::analysis::structure_text(diagram, &analysis.roles, &analysis.structure),
+                            serde_json::Value::Null,
+                        ),
+                        Format::Json => {
+                            (String::new(), flowzap::analysis::structure_json(diagram, &analysis.structure))
+                        }
+                    });
                 }
                 (source, policy.apply(diagnostics), counts)
             }
@@ -139,7 +139,7 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
         }
     }
     if args.format == Format::Json {
-        let json = crate::emit::json_text(&report);
+        let json = flowzap::emit::json_text(&report);
         written &= writeln!(stdout, "{json}").is_ok();
     }
     if !written || stdout.flush().is_err() {

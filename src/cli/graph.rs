@@ -5,15 +5,15 @@ use super::io::{emit, read_diagram};
 use super::{GraphArgs, Status};
 
 pub fn run(args: &GraphArgs, color: bool) -> Status {
-    let (_, loaded) = match read_diagram(&args.file, color, "no graph written") {
+    let (_, document) = match read_diagram(&args.file, color, "no graph written") {
         Ok(read) => read,
         Err(status) => return status,
     };
-    match emit(
-        args.output.as_deref(),
-        crate::emit::graph_json::to_string(&loaded.diagram).as_bytes(),
-        &[args.file.as_path()],
-    ) {
+    let written = document
+        .graph_json()
+        .map_err(|refusal| refusal.to_string())
+        .and_then(|json| emit(args.output.as_deref(), json.as_bytes(), &[args.file.as_path()]));
+    match written {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

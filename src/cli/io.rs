@@ -3,11 +3,11 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
-use super::report::{SourceText, Style};
 use super::ColorChoice;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::limits::Limits;
-use crate::syntax::Span;
+use flowzap::diagnostics::{Code, Diagnostic};
+use flowzap::limits::Limits;
+use flowzap::report::{SourceText, Style};
+use flowzap::syntax::Span;
 
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -78,8 +78,9 @@ pub fn too_large(name: &str) -> String {
 }
 
 /// Loads text within this run's limits.
-pub fn load(text: &str) -> crate::Loaded {
-    crate::load_within(text, limits())
+/// A document of `text` within the limits the command line set.
+pub fn document(text: &str) -> flowzap::Document {
+    flowzap::Document::with_limits(text, *limits())
 }
 
 /// Reads a file, or standard input for `-`, within the input size limit.
@@ -261,7 +262,7 @@ pub fn read_text(path: &Path, color: bool) -> Result<SourceText, super::Status> 
             Err(super::Status::Trouble)
         }
         Ok(Input::NotUtf8(source, diagnostic)) => {
-            eprint!("{}", super::report::render_human(&source, &[diagnostic], style(color)));
+            eprint!("{}", flowzap::report::render_human(&source, &[diagnostic], style(color)));
             Err(super::Status::Findings)
         }
         Ok(Input::Text(source)) => Ok(source),
@@ -270,11 +271,11 @@ pub fn read_text(path: &Path, color: bool) -> Result<SourceText, super::Status> 
 
 /// Reads and loads a diagram, showing its findings on standard error; a
 /// diagram with errors is refused (`what` says what is then not written).
-pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText, crate::Loaded), super::Status> {
+pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText, flowzap::Document), super::Status> {
     let source = read_text(path, color)?;
-    let loaded = load(&source.text);
-    if !loaded.diagnostics.is_empty() {
-        eprint!("{}", super::report::render_human(&source, &loaded.diagnostics, style(color)));
+    let loaded = document(&source.text);
+    if !loaded.diagnostics().is_empty() {
+        eprint!("{}", flowzap::report::render_human(&source, loaded.diagnostics(), style(color)));
     }
     if loaded.has_errors() {
         eprintln!("error: `{}` has errors; {what}", source.name);

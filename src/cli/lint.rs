@@ -2,7 +2,7 @@
 
 use super::check::{self, Extra};
 use super::{LintArgs, Status};
-use crate::analysis::Options;
+use flowzap::analysis::Options;
 
 pub fn run(args: &LintArgs, color: bool) -> Status {
     let options = Options { max_fan_out: args.max_fan_out, max_states: args.max_states.max(1) };

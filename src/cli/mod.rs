@@ -8,7 +8,6 @@ mod graph;
 mod io;
 mod lint;
 mod render;
-pub mod report;
 mod serve;
 mod validate;
 mod watch;
@@ -18,10 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use compile::{compile_source, Compiled};
-pub use io::write_atomically;
-/// How long `flowzap watch` waits for a burst of saves to end, in ms.
-pub const WATCH_DEBOUNCE_MS: u128 = watch::DEBOUNCE_TOTAL_MS;
+use flowzap::Target;
 
 /// Exit status: 0 clean, 1 findings that fail the run, 2 usage or I/O problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,19 +54,19 @@ pub struct LimitArgs {
     #[arg(long, value_name = "SIZE", global = true, value_parser = parse_size, default_value = "64M")]
     pub max_input_size: u64,
     /// Most nodes one file may declare (E032)
-    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.nodes)]
+    #[arg(long, value_name = "N", global = true, default_value_t = flowzap::limits::Limits::DEFAULT.nodes)]
     pub max_nodes: usize,
     /// Longest label drawn, in characters (E033)
-    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.label_chars)]
+    #[arg(long, value_name = "N", global = true, default_value_t = flowzap::limits::Limits::DEFAULT.label_chars)]
     pub max_label_length: usize,
     /// Most pixels in one PNG (E034)
-    #[arg(long, value_name = "N", global = true, default_value_t = crate::limits::Limits::DEFAULT.png_pixels)]
+    #[arg(long, value_name = "N", global = true, default_value_t = flowzap::limits::Limits::DEFAULT.png_pixels)]
     pub max_pixels: u64,
 }
 
 impl LimitArgs {
-    pub fn limits(&self) -> crate::limits::Limits {
-        crate::limits::Limits {
+    pub fn limits(&self) -> flowzap::limits::Limits {
+        flowzap::limits::Limits {
             input_bytes: self.max_input_size,
             nodes: self.max_nodes,
             label_chars: self.max_label_length,
@@ -167,18 +163,8 @@ pub struct LintArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub max_fan_out: usize,
     /// Markings the soundness check explores per start before it stops
-    #[arg(long, value_name = "N", default_value_t = crate::analysis::soundness::DEFAULT_MAX_STATES)]
+    #[arg(long, value_name = "N", default_value_t = flowzap::analysis::soundness::DEFAULT_MAX_STATES)]
     pub max_states: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Target {
-    /// SimWorkflow's parallel-workflow JSON
-    WorkflowJson,
-    /// Amazon States Language
-    Asl,
-    /// BPMN 2.0 XML with lanes and diagram layout
-    Bpmn,
 }
 
 #[derive(Debug, Args)]
@@ -201,12 +187,12 @@ pub struct CompileArgs {
     pub allow_unsound: bool,
     /// ASL only: the `Resource` of every Task state; `{id}` becomes the
     /// node id and `{lane}` its lane id
-    #[arg(long, value_name = "TEMPLATE", default_value = crate::emit::asl::DEFAULT_RESOURCE)]
+    #[arg(long, value_name = "TEMPLATE", default_value = flowzap::emit::asl::DEFAULT_RESOURCE)]
     pub asl_resource: String,
     /// BPMN only: the engine the file is for (its condition language and
     /// extensions); see docs/semantics.md
-    #[arg(long, value_enum, default_value_t = crate::emit::bpmn::Engine::default())]
-    pub engine: crate::emit::bpmn::Engine,
+    #[arg(long, value_enum, default_value_t = flowzap::emit::bpmn::Engine::default())]
+    pub engine: flowzap::emit::bpmn::Engine,
 }
 
 #[derive(Debug, Args)]
@@ -321,8 +307,8 @@ pub struct WatchArgs {
     #[arg(long, requires = "serve")]
     pub open: bool,
     /// The engine the BPMN target is written for
-    #[arg(long, value_enum, default_value_t = crate::emit::bpmn::Engine::default())]
-    pub engine: crate::emit::bpmn::Engine,
+    #[arg(long, value_enum, default_value_t = flowzap::emit::bpmn::Engine::default())]
+    pub engine: flowzap::emit::bpmn::Engine,
 }
 
 pub fn main() -> ExitCode {

@@ -1,11 +1,11 @@
-//! `flowzap render`: the swimlane picture as SVG.
+//! `flowzap render`: the swimlane picture as SVG or PNG.
 
 use super::io::{emit, read_diagram};
 use super::{RenderArgs, Status, ThemeChoice};
-use crate::render::svg::Theme;
+use flowzap::{Refusal, Theme};
 
 pub fn run(args: &RenderArgs, color: bool) -> Status {
-    let (_, loaded) = match read_diagram(&args.file, color, "nothing drawn") {
+    let (_, document) = match read_diagram(&args.file, color, "nothing drawn") {
         Ok(read) => read,
         Err(status) => return status,
     };
@@ -13,25 +13,18 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
         ThemeChoice::Light => Theme::Light,
         ThemeChoice::Dark => Theme::Dark,
     };
-    let layout = crate::layout::layout(&loaded.diagram);
     let wants_png =
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
-    let max_pixels = super::io::limits().png_pixels;
-    if wants_png {
-        if let Err(message) =
-            crate::render::png::check_size(f64::from(layout.width), f64::from(layout.height), args.scale, max_pixels)
-        {
-            eprintln!("error: {message}");
-            return Status::Trouble;
-        }
-    }
-    let svg = crate::render::svg::render(&loaded.diagram, &layout, theme);
-    let inputs = [args.file.as_path()];
-    let written = if wants_png {
-        crate::render::png::from_svg(&svg, args.scale, max_pixels)
-            .and_then(|png| emit(args.output.as_deref(), &png, &inputs))
+    let picture = if wants_png {
+        document.png(theme, args.scale)
     } else {
-        emit(args.output.as_deref(), svg.as_bytes(), &inputs)
+        document.svg(theme).map(|svg| svg.as_bytes().to_vec())
+    };
+    let written = match picture {
+        Ok(bytes) => emit(args.output.as_deref(), &bytes, &[args.file.as_path()]),
+        Err(Refusal::Output(message)) => Err(message),
+        // read_diagram refused files with errors already.
+        Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
     };
     match written {
         Ok(()) => Status::Ok,

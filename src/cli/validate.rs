@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::io::{read_input, style, Input};
-use super::report::{render_human, to_json, JsonDiagnostic};
 use super::{Format, Status, ValidateArgs};
+use flowzap::report::{render_human, to_json, JsonDiagnostic};
 
 pub fn run(args: &ValidateArgs, color: bool) -> Status {
     let mut status = Status::Ok;
@@ -21,10 +21,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> Status {
                 continue;
             }
             Ok(Input::NotUtf8(source, diagnostic)) => {
-                (source, crate::emit::validate_json::Report { diagnostics: vec![diagnostic], tasks: 0 })
+                (source, flowzap::emit::validate_json::Report { diagnostics: vec![diagnostic], tasks: 0 })
             }
             Ok(Input::Text(source)) => {
-                let report = crate::emit::validate_json::validate(&source.text);
+                let report = flowzap::emit::validate_json::validate(&source.text);
                 (source, report)
             }
         };

@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
-use super::compile::{compile_source, default_name};
+use super::compile::default_name;
 use super::io::{shown, style, write_atomically};
-use super::report::{render_human, SourceText};
 use super::serve::{Preview, Server};
 use super::{Status, WatchArgs, WatchTarget};
+use flowzap::report::{render_human, SourceText};
 
 /// How long the debouncer waits for a file's events to stop.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -27,8 +27,6 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// rebuild starts: the debouncer may split one burst of saves into several
 /// batches, and they become one rebuild.
 const QUIET: Duration = Duration::from_millis(30);
-/// The whole wait between the last event of a save and its rebuild.
-pub const DEBOUNCE_TOTAL_MS: u128 = DEBOUNCE.as_millis() + QUIET.as_millis();
 /// A file written without pause is still rebuilt this often.
 const LONGEST_WAIT: Duration = Duration::from_millis(1000);
 
@@ -43,7 +41,7 @@ struct Watched {
     absolute: PathBuf,
     name: String,
     outputs: Vec<(WatchTarget, PathBuf)>,
-    engine: crate::emit::bpmn::Engine,
+    engine: flowzap::emit::bpmn::Engine,
 }
 
 pub fn run(args: &WatchArgs, color: bool) -> Status {
@@ -263,51 +261,9 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
         }
     };
     let source = SourceText::new(file.name.clone(), text);
-    let loaded = super::io::load(&source.text);
-    // Why outputs were kept: diagnostics, or a sentence (a write failed).
-    let mut reasons: Vec<Reason> = Vec::new();
-    let mut written = Vec::new();
-    let mut kept = Vec::new();
-    let mut svg = None;
-    if loaded.has_errors() {
-        reasons.push(Reason::Diagnostics(loaded.diagnostics.clone()));
-        kept.extend(file.outputs.iter().map(|(_, path)| shown(path)));
-    } else {
-        let needs_svg =
-            preview.is_some() || file.outputs.iter().any(|(t, _)| matches!(t, WatchTarget::Svg | WatchTarget::Png));
-        svg = needs_svg.then(|| {
-            let layout = crate::layout::layout(&loaded.diagram);
-            crate::render::svg::render(&loaded.diagram, &layout, crate::render::svg::Theme::Light)
-        });
-        let name = default_name(&file.path);
-        for (target, path) in &file.outputs {
-            let built: Result<Vec<u8>, Reason> = if let Some(compiled) = target.compile_target() {
-                compile_source(&source.text, compiled, &name, false, crate::emit::asl::DEFAULT_RESOURCE, file.engine)
-                    .map(|c| c.text.into_bytes())
-                    .map_err(|diagnostics| {
-                        Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())
-                    })
-            } else if *target == WatchTarget::Png {
-                crate::render::png::from_svg(svg.as_deref().unwrap_or_default(), 2.0, super::io::limits().png_pixels)
-                    .map_err(Reason::Sentence)
-            } else {
-                Ok(svg.clone().unwrap_or_default().into_bytes())
-            };
-            let result = built.and_then(|bytes| {
-                write_atomically(path, &bytes)
-                    .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", shown(path))))
-            });
-            match result {
-                Ok(()) => written.push(shown(path)),
-                Err(reason) => {
-                    if !reasons.contains(&reason) {
-                        reasons.push(reason);
-                    }
-                    kept.push(shown(path));
-                }
-            }
-        }
-    }
+    let document = super::io::document(&source.text);
+    let built = build_outputs(&document, file, preview.is_some());
+    let Built { reasons, written, kept, svg } = built;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     if !written.is_empty() {
         println!("✓ rebuilt {} → {} in {elapsed:.0} ms", file.name, written.join(", "));
@@ -326,9 +282,67 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
     }
 }
 
+/// What one rebuild made: the outputs written, those kept and why, and
+/// the picture for the preview.
+struct Built {
+    /// Why outputs were kept: diagnostics, or a sentence (a write failed).
+    reasons: Vec<Reason>,
+    written: Vec<String>,
+    kept: Vec<String>,
+    svg: Option<String>,
+}
+
+/// Builds and writes every output of `file` from the one `document`, so
+/// the file is parsed, analysed and laid out once whatever the targets.
+fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool) -> Built {
+    let mut built = Built { reasons: Vec::new(), written: Vec::new(), kept: Vec::new(), svg: None };
+    if document.has_errors() {
+        built.reasons.push(Reason::Diagnostics(document.diagnostics().to_vec()));
+        built.kept.extend(file.outputs.iter().map(|(_, path)| shown(path)));
+        return built;
+    }
+    let light = flowzap::Theme::Light;
+    if for_preview {
+        built.svg = document.svg(light).ok().map(str::to_owned);
+    }
+    let options = flowzap::CompileOptions {
+        name: default_name(&file.path),
+        engine: file.engine,
+        ..flowzap::CompileOptions::default()
+    };
+    let refused = |refusal: flowzap::Refusal| match refusal {
+        flowzap::Refusal::Diagnostics(diagnostics) => Reason::Diagnostics(diagnostics),
+        flowzap::Refusal::Output(message) => Reason::Sentence(message),
+    };
+    for (target, path) in &file.outputs {
+        let bytes: Result<Vec<u8>, Reason> = match target.compile_target() {
+            Some(compiled) => document
+                .compile(compiled, &options)
+                .map(|c| c.text.into_bytes())
+                .map_err(|diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())),
+            None if *target == WatchTarget::Png => document.png(light, 2.0).map_err(refused),
+            None => document.svg(light).map(|svg| svg.as_bytes().to_vec()).map_err(refused),
+        };
+        let result = bytes.and_then(|bytes| {
+            write_atomically(path, &bytes)
+                .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", shown(path))))
+        });
+        match result {
+            Ok(()) => built.written.push(shown(path)),
+            Err(reason) => {
+                if !built.reasons.contains(&reason) {
+                    built.reasons.push(reason);
+                }
+                built.kept.push(shown(path));
+            }
+        }
+    }
+    built
+}
+
 #[derive(PartialEq)]
 enum Reason {
-    Diagnostics(Vec<crate::diagnostics::Diagnostic>),
+    Diagnostics(Vec<flowzap::diagnostics::Diagnostic>),
     Sentence(String),
 }
 
@@ -365,5 +379,39 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("warning: cannot open a browser with `{command}`: {error}; open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flowzap::document::stages::{self, Counts};
+
+    /// One save rebuilding the picture and every compiled target reads,
+    /// analyses, lays out and draws the file once.
+    #[test]
+    fn one_save_runs_each_stage_once_for_every_target() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let input = folder.path().join("order.fz");
+        let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/valid/insurance_claim.fz");
+        std::fs::copy(fixture, &input).expect("the fixture copies");
+        let targets =
+            [WatchTarget::Svg, WatchTarget::Png, WatchTarget::WorkflowJson, WatchTarget::Asl, WatchTarget::Bpmn];
+        let file = Watched {
+            path: input.clone(),
+            absolute: input.clone(),
+            name: "order.fz".to_owned(),
+            outputs: targets
+                .iter()
+                .map(|&target| (target, folder.path().join(format!("order.{}", target.extension()))))
+                .collect(),
+            engine: flowzap::emit::bpmn::Engine::default(),
+        };
+        stages::take();
+        rebuild(0, &file, false, None);
+        assert_eq!(stages::take(), Counts { loads: 1, analyses: 1, layouts: 1, svgs: 1 });
+        for (_, output) in &file.outputs {
+            assert!(output.is_file(), "{} was not written", output.display());
+        }
     }
 }

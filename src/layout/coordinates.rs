@@ -8,7 +8,7 @@ use super::ordering::Grid;
 use super::routing::{Channel, Plan};
 use super::sizes::Measured;
 use super::{LaneBand, NodeBox, Rect};
-use crate::analysis::Role;
+use crate::analysis::{Around, Drawing};
 use crate::model::Diagram;
 
 #[derive(Debug, Clone)]
@@ -30,30 +30,16 @@ pub struct Geometry {
 const ADDED_ROOM: f32 = 46.0;
 
 /// For each vertical gap, whether a node left of it gets a gateway or end
-/// event after it (a fork, a task's choice, a flow that stops at a
-/// non-circle), and whether a node right of it gets one before it (a join,
-/// a flow that starts at a non-circle).
-fn added_beside(diagram: &Diagram, grid: &Grid, roles: &[Role]) -> (Vec<bool>, Vec<bool>) {
-    use crate::analysis::{Kind, Split};
-    use crate::model::Shape;
-    let count = diagram.nodes.len();
-    let (mut outdegree, mut indegree) = (vec![0usize; count], vec![0usize; count]);
-    for edge in &diagram.edges {
-        outdegree[edge.source.index()] += 1;
-        indegree[edge.target.index()] += 1;
-    }
+/// event after it, and whether a node right of it gets one in front of it,
+/// by the one rule the BPMN compiler follows ([`crate::analysis::around`]).
+fn added_beside(grid: &Grid, around: &[Around]) -> (Vec<bool>, Vec<bool>) {
     let mut after = vec![false; grid.columns + 1];
     let mut before = vec![false; grid.columns + 1];
-    let connected = |n: usize| outdegree[n] + indegree[n] > 0;
-    for (n, node) in diagram.nodes.iter().enumerate() {
-        let Some(role) = roles.get(n) else { continue };
-        let circle = node.shape == Shape::Circle;
-        let splits = outdegree[n] > 1
-            && (role.split == Split::Parallel || (role.kind == Kind::Task && role.split == Split::Exclusive));
-        if splits || (outdegree[n] == 0 && !circle && connected(n)) {
+    for (n, added) in around.iter().enumerate().filter(|(_, added)| added.in_process) {
+        if added.behind() > 0 {
             after[grid.column[n] + 1] = true;
         }
-        if indegree[n] > 1 || (indegree[n] == 0 && !circle && connected(n)) {
+        if added.in_front() > 0 {
             before[grid.column[n]] = true;
         }
     }
@@ -65,7 +51,14 @@ fn anchor(measured: &Measured) -> f32 {
     measured.shape_rect.y + measured.shape_rect.height / 2.0
 }
 
-pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan, roles: &[Role]) -> Geometry {
+pub fn place(
+    diagram: &Diagram,
+    grid: &Grid,
+    measured: &[Measured],
+    plan: &Plan,
+    drawing: &Drawing,
+    around: &[Around],
+) -> Geometry {
     let (columns, rows) = (grid.columns, grid.rows);
     let mut col_w = vec![0.0f32; columns];
     let mut above = vec![0.0f32; rows];
@@ -86,7 +79,7 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan,
     // gaps (see emit::bpmn::di); a gap that holds them gets room for them
     // besides its tracks, so they keep their full size and SVG and BPMN
     // share this one geometry.
-    let (gateway_after, gateway_before) = added_beside(diagram, grid, roles);
+    let (gateway_after, gateway_before) = added_beside(grid, around);
     let vgap_w: Vec<f32> = (0..=columns)
         .map(|v| {
             let channel = Channel::Vertical(v);
@@ -161,7 +154,7 @@ pub fn place(diagram: &Diagram, grid: &Grid, measured: &[Measured], plan: &Plan,
                 lines: m.lines.clone(),
                 items: m.items.clone(),
                 label_rect: offset(m.label_rect),
-                kind: roles[node].kind,
+                kind: drawing.kinds[node],
                 lane: data.lane,
                 column: c,
                 row: r,

@@ -18,8 +18,7 @@ pub mod text;
 
 use petgraph::graph::NodeIndex;
 
-use crate::analysis::flow::Flow;
-use crate::analysis::Kind;
+use crate::analysis::{Analysis, Kind};
 use crate::model::{Diagram, Shape, Side};
 
 /// A point or size in SVG user units (px).
@@ -142,14 +141,16 @@ pub mod metrics {
     pub const STUB: f32 = 12.0;
 }
 
-pub fn layout(diagram: &Diagram) -> Layout {
-    let flow = Flow::new(diagram);
-    let layers = layering::layers(diagram, &flow);
-    let grid = ordering::order(diagram, &flow, &layers);
+/// Lays out `diagram` from its `analysis`: the drawn edges (and their back
+/// edges) give the columns and rows, each node's kind its class, and what
+/// an executable process adds around each node the room beside it.
+pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
+    let drawing = &analysis.drawing;
+    let layers = layering::layers(diagram, drawing);
+    let grid = ordering::order(diagram, drawing, &layers);
     let boxes = sizes::measure(diagram);
     let plan = routing::plan(diagram, &grid);
-    let roles = crate::analysis::roles::roles(diagram, &flow);
-    let geometry = coordinates::place(diagram, &grid, &boxes, &plan, &roles);
+    let geometry = coordinates::place(diagram, &grid, &boxes, &plan, drawing, &analysis.around);
     let ports = ports::assign(diagram, &geometry);
     let edges = routing::route(diagram, &geometry, &plan, &ports);
     let loops = loop_frames(diagram, &geometry.nodes);

@@ -3,7 +3,7 @@
 //! the average row of its neighbours in the previous column, then the next),
 //! which removes most crossings while keeping every node in its lane.
 
-use crate::analysis::flow::Flow;
+use crate::analysis::Drawing;
 use crate::model::Diagram;
 
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ impl Grid {
 
 const SWEEPS: usize = 2;
 
-pub fn order(diagram: &Diagram, flow: &Flow, layers: &[usize]) -> Grid {
+pub fn order(diagram: &Diagram, drawing: &Drawing, layers: &[usize]) -> Grid {
     let count = diagram.nodes.len();
     let lanes = diagram.lanes.len().max(1);
     let columns = layers.iter().copied().max().map_or(1, |m| m + 1);
@@ -58,7 +58,7 @@ pub fn order(diagram: &Diagram, flow: &Flow, layers: &[usize]) -> Grid {
     assign(&groups, &mut row);
 
     let neighbour_rows = |node: usize, row: &[usize], forward: bool| -> Option<f32> {
-        let edges = if forward { &flow.incoming[node] } else { &flow.outgoing[node] };
+        let edges = if forward { &drawing.incoming[node] } else { &drawing.outgoing[node] };
         let rows: Vec<f32> = edges
             .iter()
             .map(|e| {

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
-use crate::analysis::{Analysis, Join, Kind, Split};
+use crate::analysis::{Analysis, Back, Front, Join, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::Diagram;
 
@@ -345,42 +345,42 @@ impl Builder<'_> {
         let diagram = self.diagram;
         let data = diagram.node(node);
         let role = self.analysis.roles[node.index()];
+        let around = self.analysis.around[node.index()];
         let flow = &self.analysis.flow;
         let incoming = &flow.incoming[node.index()];
         let outgoing = &flow.outgoing[node.index()];
 
         let mut entries = Vec::new();
-        let mut front = None;
-        let ring_entry = self.analysis.reading.ring_entry == Some(node);
-        if ring_entry || (incoming.is_empty() && role.kind != Kind::Start && !several_starts) {
-            let start = self.element(
-                format!("{}_start", data.id),
-                ElementKind::StartEvent,
-                Some("Start".to_owned()),
-                Origin::ImplicitStart(node),
-            );
-            front = Some(start);
-            if ring_entry {
-                // Entered once from the start, then again each time the ring
-                // comes round: an exclusive merge of both.
-                let merge =
-                    self.element(format!("{}_join", data.id), ElementKind::ExclusiveGateway, None, Origin::Join(node));
-                self.flow(start, merge, None, None);
-                entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
-                front = Some(merge);
+        let front = match around.front {
+            Front::Nothing => None,
+            Front::Start | Front::RingEntry => {
+                let start = self.element(
+                    format!("{}_start", data.id),
+                    ElementKind::StartEvent,
+                    Some("Start".to_owned()),
+                    Origin::ImplicitStart(node),
+                );
+                if around.front == Front::RingEntry {
+                    let merge = self.element(
+                        format!("{}_join", data.id),
+                        ElementKind::ExclusiveGateway,
+                        None,
+                        Origin::Join(node),
+                    );
+                    self.flow(start, merge, None, None);
+                    entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
+                    Some(merge)
+                } else {
+                    Some(start)
+                }
             }
-        } else if incoming.len() > 1 {
-            let info = &self.analysis.joins[node.index()];
-            let (kind, slots) = match info.join {
-                Join::Parallel => (ElementKind::ParallelGateway, None),
-                Join::Nested => (ElementKind::ParallelGateway, Some(info.slots.clone())),
-                // A mixed join runs once per arriving token, as the
-                // soundness check plays it; lint reports it.
-                Join::Exclusive | Join::LoopMerge | Join::Mixed | Join::None => (ElementKind::ExclusiveGateway, None),
-            };
-            let join = self.element(format!("{}_join", data.id), kind, None, Origin::Join(node));
-            match slots {
-                Some(slots) => {
+            Front::Join { parallel, .. } => {
+                let kind = if parallel { ElementKind::ParallelGateway } else { ElementKind::ExclusiveGateway };
+                let join = self.element(format!("{}_join", data.id), kind, None, Origin::Join(node));
+                // A nested join waits for one token per slot: the edges of a
+                // slot with several enter its merge, the others the join.
+                if self.analysis.joins[node.index()].join == Join::Nested {
+                    let slots = self.analysis.joins[node.index()].slots.clone();
                     for (position, slot) in slots.iter().enumerate() {
                         if slot.len() < 2 {
                             entries.extend(slot.iter().map(|edge| (edge.index(), join)));
@@ -395,11 +395,12 @@ impl Builder<'_> {
                         entries.extend(slot.iter().map(|edge| (edge.index(), merge)));
                         self.flow(merge, join, None, None);
                     }
+                } else {
+                    entries.extend(incoming.iter().map(|edge| (edge.index(), join)));
                 }
-                None => entries.extend(incoming.iter().map(|edge| (edge.index(), join))),
+                Some(join)
             }
-            front = Some(join);
-        }
+        };
 
         let kind = match role.kind {
             // Only one start event: the others are entered from the choice.
@@ -424,32 +425,35 @@ impl Builder<'_> {
             }
         }
 
-        let exit = if outgoing.len() > 1 && role.kind == Kind::Task && role.split == Split::Exclusive {
-            let question = format!("Outcome of {}", crate::analysis::outcomes::title(diagram, node));
-            let choice = self.element(
-                format!("{}_choice", data.id),
-                ElementKind::ExclusiveGateway,
-                Some(question),
-                Origin::Choice(node),
-            );
-            self.flow(own, choice, None, None);
-            choice
-        } else if outgoing.len() > 1 && role.split == Split::Parallel {
-            let fork =
-                self.element(format!("{}_fork", data.id), ElementKind::ParallelGateway, None, Origin::Fork(node));
-            self.flow(own, fork, None, None);
-            fork
-        } else if outgoing.is_empty() && kind != ElementKind::EndEvent {
-            let end = self.element(
-                format!("{}_end", data.id),
-                ElementKind::EndEvent,
-                Some("End".to_owned()),
-                Origin::ImplicitEnd(node),
-            );
-            self.flow(own, end, None, None);
-            own
-        } else {
-            own
+        let exit = match around.back {
+            Back::Nothing => own,
+            Back::Choice => {
+                let question = format!("Outcome of {}", crate::analysis::outcomes::title(diagram, node));
+                let choice = self.element(
+                    format!("{}_choice", data.id),
+                    ElementKind::ExclusiveGateway,
+                    Some(question),
+                    Origin::Choice(node),
+                );
+                self.flow(own, choice, None, None);
+                choice
+            }
+            Back::Fork => {
+                let fork =
+                    self.element(format!("{}_fork", data.id), ElementKind::ParallelGateway, None, Origin::Fork(node));
+                self.flow(own, fork, None, None);
+                fork
+            }
+            Back::End => {
+                let end = self.element(
+                    format!("{}_end", data.id),
+                    ElementKind::EndEvent,
+                    Some("End".to_owned()),
+                    Origin::ImplicitEnd(node),
+                );
+                self.flow(own, end, None, None);
+                own
+            }
         };
         Attach { exit, entries }
     }
