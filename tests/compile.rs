@@ -267,3 +267,42 @@ fn reading_fixits_draw_what_compile_reads() {
     assert!(findings.iter().all(|d| d.code != Code::W033 && !d.is_error()), "{findings:?}");
     compile(&text);
 }
+
+/// The layout leaves room for every gateway and event the BPMN compiler adds
+/// beside a node (both follow `analysis::around`), so none is drawn smaller
+/// than the 30 px an added element has.
+#[test]
+fn added_bpmn_elements_keep_their_full_size() {
+    let mut squeezed = Vec::new();
+    let mut added = 0;
+    for kind in ["valid", "lint"] {
+        let mut paths: Vec<_> = std::fs::read_dir(fixtures_dir().join(kind))
+            .expect("fixtures")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|x| x == "fz"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            let document = flowzap::Document::new(text);
+            let (Some(analysis), Some(layout)) = (document.analysis(), document.layout()) else { continue };
+            let Ok(process) = flowzap::emit::bpmn::compile(document.diagram(), analysis, "room") else { continue };
+            let di = flowzap::emit::bpmn::di::place(&process, layout);
+            for (element, shape) in process.elements.iter().zip(&di.shapes) {
+                if matches!(
+                    element.origin,
+                    flowzap::emit::bpmn::Origin::Node(_) | flowzap::emit::bpmn::Origin::Empty(_)
+                ) {
+                    continue;
+                }
+                added += 1;
+                if shape.bounds.width < 30.0 {
+                    squeezed.push(format!("{}: {} is {} px", path.display(), element.id, shape.bounds.width));
+                }
+            }
+        }
+    }
+    assert!(added > 100, "only {added} added elements: the fixtures changed?");
+    assert!(squeezed.is_empty(), "{}", squeezed.join("\n"));
+}

@@ -29,19 +29,16 @@ pub struct Geometry {
 /// square with 8 px on each side.
 const ADDED_ROOM: f32 = 46.0;
 
-/// For each vertical gap, whether a node left of it gets a gateway or end
-/// event after it, and whether a node right of it gets one in front of it,
-/// by the one rule the BPMN compiler follows ([`crate::analysis::around`]).
-fn added_beside(grid: &Grid, around: &[Around]) -> (Vec<bool>, Vec<bool>) {
-    let mut after = vec![false; grid.columns + 1];
-    let mut before = vec![false; grid.columns + 1];
+/// For each vertical gap, how many gateways or events stand side by side
+/// in it after a node left of it, and in front of a node right of it, by
+/// the one rule the BPMN compiler follows ([`crate::analysis::around`]).
+fn added_beside(grid: &Grid, around: &[Around]) -> (Vec<usize>, Vec<usize>) {
+    let mut after = vec![0; grid.columns + 1];
+    let mut before = vec![0; grid.columns + 1];
     for (n, added) in around.iter().enumerate().filter(|(_, added)| added.in_process) {
-        if added.behind() > 0 {
-            after[grid.column[n] + 1] = true;
-        }
-        if added.in_front() > 0 {
-            before[grid.column[n]] = true;
-        }
+        let (right, left) = (grid.column[n] + 1, grid.column[n]);
+        after[right] = after[right].max(added.behind());
+        before[left] = before[left].max(added.in_front());
     }
     (after, before)
 }
@@ -84,8 +81,7 @@ pub fn place(
         .map(|v| {
             let channel = Channel::Vertical(v);
             let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
-            let added =
-                [gateway_after[v], gateway_before[v]].iter().filter(|&&added| added).count() as f32 * ADDED_ROOM;
+            let added = (gateway_after[v] + gateway_before[v]) as f32 * ADDED_ROOM;
             MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels + added)
         })
         .collect();

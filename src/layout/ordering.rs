@@ -17,13 +17,20 @@ pub struct Grid {
     pub column: Vec<usize>,
     /// Global row of each node.
     pub row: Vec<usize>,
-    /// `cells[row * columns + column]`: the node there.
-    pub cells: Vec<Option<u32>>,
+    /// The columns taken in each row, in order. A row holds few nodes of
+    /// many columns, or many rows one node each, so a dense rows × columns
+    /// table would grow with their product.
+    pub taken: Vec<Vec<usize>>,
 }
 
 impl Grid {
-    pub fn at(&self, row: usize, column: usize) -> Option<usize> {
-        self.cells.get(row * self.columns + column).copied().flatten().map(|n| n as usize)
+    /// Whether a node sits in `row` in one of the `columns`, other than in
+    /// the columns of `except`.
+    pub fn occupied(&self, row: usize, columns: std::ops::Range<usize>, except: [usize; 2]) -> bool {
+        let Some(taken) = self.taken.get(row) else { return false };
+        let (low, high) = (columns.start, columns.end);
+        let first = taken.partition_point(|&column| column < low);
+        taken[first..].iter().take_while(|&&column| column < high).any(|column| !except.contains(column))
     }
 }
 
@@ -96,9 +103,12 @@ pub fn order(diagram: &Diagram, drawing: &Drawing, layers: &[usize]) -> Grid {
             }
         }
     }
-    let mut cells = vec![None; rows * columns];
+    let mut taken = vec![Vec::new(); rows];
     for node in 0..count {
-        cells[row[node] * columns + layers[node]] = Some(node as u32);
+        taken[row[node]].push(layers[node]);
     }
-    Grid { columns, lane_rows, lane_first_row, rows, column: layers.to_vec(), row, cells }
+    for columns in &mut taken {
+        columns.sort_unstable();
+    }
+    Grid { columns, lane_rows, lane_first_row, rows, column: layers.to_vec(), row, taken }
 }

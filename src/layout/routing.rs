@@ -64,8 +64,9 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
             (Channel::Vertical(a), Channel::Vertical(b)) if a == b => vec![from],
             (Channel::Vertical(a), Channel::Vertical(b)) => {
                 let (low, high) = (a.min(b), a.max(b));
-                let cells_free =
-                    rs == rt && (low..high).all(|column| column == cs || column == ct || grid.at(rs, column).is_none());
+                // Vertical gap v lies left of column v: the columns between
+                // gaps low and high are low..high.
+                let cells_free = rs == rt && !grid.occupied(rs, low..high, [cs, ct]);
                 let passes_own =
                     (edge.source_handle == Side::Right) != (a < b) || (edge.target_handle == Side::Left) != (a < b);
                 if cells_free && !passes_own && s != t {

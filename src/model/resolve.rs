@@ -495,14 +495,25 @@ impl<'a> Resolver<'a> {
         let source_id = self.diagram.node(source).id.clone();
         let target_id = self.diagram.node(target).id.clone();
         let target_lane_id = self.diagram.lanes[target_lane].id.clone();
-        let target_ref =
-            if source_lane == target_lane { target_id.clone() } else { format!("{target_lane_id}.{target_id}") };
         let label_attribute = attributes.iter().find(|a| a.key == "label");
         let label = label_attribute.map(|a| a.value.clone());
         let label_span = label_attribute.map(|a| a.span);
-        let label_text = label.as_deref().map(|l| format!(" [label={}]", quote(l))).unwrap_or_default();
-        let canonical =
-            format!("{source_id}.handle({source_handle}) -> {target_ref}.handle({target_handle}){label_text}");
+        let extra = attributes.iter().filter(|a| a.key != "label").cloned().collect();
+        let edge = Edge {
+            source,
+            target,
+            source_handle,
+            target_handle,
+            handles_written,
+            label,
+            label_span,
+            attributes: extra,
+            written_in: placed.written_in,
+            span: stmt.span,
+        };
+        // The statement as the canonical writer prints it, every attribute
+        // kept: what the fix-its rewrite the edge to.
+        let canonical = self.diagram.edge_statement(&edge);
 
         if !handles_written {
             self.diagnostics.push(
@@ -541,19 +552,7 @@ impl<'a> Resolver<'a> {
         }
         self.misplaced(placed.written_in, source_lane, stmt.span, "edge", &source_id);
 
-        let extra = attributes.into_iter().filter(|a| a.key != "label").collect();
-        self.diagram.add_edge(Edge {
-            source,
-            target,
-            source_handle,
-            target_handle,
-            handles_written,
-            label,
-            label_span,
-            attributes: extra,
-            written_in: placed.written_in,
-            span: stmt.span,
-        });
+        self.diagram.add_edge(edge);
     }
 
     /// W005 when a statement stands outside the lane it belongs in.
@@ -697,5 +696,31 @@ fn title_case(id: &str) -> String {
         id.to_owned()
     } else {
         words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::{apply_fixes, Code};
+
+    /// The fix-it for an edge without handles rewrites the statement with
+    /// the canonical writer, so attributes besides the label survive it.
+    #[test]
+    fn handle_fix_keeps_every_edge_attribute() {
+        let text = "ops { # Ops\n  n1: rectangle label:\"A\"\n  n2: rectangle label:\"B\"\n  n1 -> n2 [label=\"go\", color=\"red\"]\n}\n";
+        let loaded = crate::load(text);
+        assert!(loaded.diagnostics.iter().any(|d| d.code == Code::W009));
+        let fixed = apply_fixes(text, &loaded.diagnostics);
+        assert!(
+            fixed.contains("n1.handle(right) -> n2.handle(left) [label=\"go\", color=\"red\"]"),
+            "the fix dropped an attribute:\n{fixed}"
+        );
+        let again = crate::load(&fixed);
+        assert!(again.diagnostics.iter().all(|d| d.code != Code::W009));
+        let kept = |loaded: &crate::Loaded| -> Vec<(String, String)> {
+            loaded.diagram.edges[0].attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect()
+        };
+        assert_eq!(kept(&again), kept(&loaded));
+        assert_eq!(again.diagram.edges[0].label.as_deref(), Some("go"));
     }
 }
