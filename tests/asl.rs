@@ -15,6 +15,7 @@ use common::{fixtures_dir, flowzap};
 use serde_json::Value;
 
 #[test]
+#[ignore = "needs npm asl-validator and Node.js; tests/run-all.sh installs and runs them"]
 fn compiled_asl_validates_and_runs_in_a_local_executor() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tools = root.join(".tools/node");

@@ -46,6 +46,7 @@ fn run_in_chromium(script: &str, packages: &[&str], args: &[&std::ffi::OsStr]) -
 }
 
 #[test]
+#[ignore = "needs Chromium and npm playwright-core; tests/run-all.sh installs and runs them"]
 fn rendered_fixtures_load_in_headless_chromium() {
     let out = tempfile::tempdir().expect("temp");
     let mut expected = Vec::new();
@@ -79,6 +80,7 @@ fn rendered_fixtures_load_in_headless_chromium() {
 /// `BPMNEdge`, for each `--engine`. Screenshots land in target/screenshots
 /// as NAME.ENGINE.bpmn.png.
 #[test]
+#[ignore = "needs Chromium and npm playwright-core; tests/run-all.sh installs and runs them"]
 fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
     let out = tempfile::tempdir().expect("temp");
     let mut expected = Vec::new();
@@ -125,6 +127,7 @@ fn compiled_bpmn_opens_in_bpmn_js_in_headless_chromium() {
 /// diagnostics over the last good picture; the fix clears them.
 #[cfg(unix)]
 #[test]
+#[ignore = "needs Chromium and npm playwright-core; tests/run-all.sh installs and runs them"]
 fn the_watch_preview_page_follows_saves_in_headless_chromium() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().expect("temp");

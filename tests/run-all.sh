@@ -119,9 +119,20 @@ cargo clippy --locked --all-targets -- -D warnings
 echo "== tests (at ${SECONDS} s)"
 mkdir -p target
 set +e
-RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --lib --bins --tests 2>&1 | tee target/test-output.log
+# The tests that need the tools installed above are #[ignore]d, so that a
+# plain `cargo test` passes on a machine with only Rust; here they all run.
+RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --lib --bins --tests -- --include-ignored 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
+echo "== documentation examples (at ${SECONDS} s)"
+RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --doc 2>&1 | tee -a target/test-output.log
+doc_status=${PIPESTATUS[0]}
 set -e
+if [ "$status" -eq 0 ]; then status=$doc_status; fi
+# Nothing is skipped here: an ignored test is a test that did not run.
+if grep -Eq '^test result: .* [1-9][0-9]* ignored' target/test-output.log; then
+    echo "error: some tests were ignored; every test must run here" >&2
+    status=1
+fi
 
 # One closing line over every test binary, so the total is read at a glance.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) passed += $i; if ($(i+1) ~ /^failed/) failed += $i } }

@@ -15,10 +15,10 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     };
     let wants_png =
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
-    let picture = if wants_png {
-        document.png(theme, args.scale)
+    let picture: Result<std::borrow::Cow<[u8]>, Refusal> = if wants_png {
+        document.png(theme, args.scale).map(std::borrow::Cow::Owned)
     } else {
-        document.svg(theme).map(|svg| svg.as_bytes().to_vec())
+        document.svg(theme).map(|svg| std::borrow::Cow::Borrowed(svg.as_bytes()))
     };
     let written = match picture {
         Ok(bytes) => emit(args.output.as_deref(), &bytes, &[args.file.as_path()]),

@@ -330,6 +330,7 @@ impl<'a> Resolver<'a> {
             slot_of_key.insert(key, kept.len());
             kept.push(Attribute { key: key.to_owned(), value, span: attribute.span });
         }
+        kept.shrink_to_fit();
         kept
     }
 

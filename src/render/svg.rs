@@ -285,16 +285,20 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
         let nodes = nodes_svg(diagram, layout);
         (nodes, edges.join().unwrap_or_else(|_| edges_svg(diagram, layout)))
     });
-    body.push_str(&nodes);
-    body.push_str(&edges);
 
     // The document is written around the groups, each serialised as soon as
-    // it is built: the svg crate's tree never holds the whole picture.
+    // it is built: the svg crate's tree never holds the whole picture, and
+    // the parts are copied once, into a string of the final size.
     let head = document.to_string();
     let head = head.strip_suffix("</svg>").unwrap_or(&head);
-    let mut out = String::with_capacity(head.len() + body.len() + 8);
+    let mut out = String::with_capacity(head.len() + body.len() + nodes.len() + edges.len() + 8);
     out.push_str(head);
     out.push_str(&body);
+    drop(body);
+    out.push_str(&nodes);
+    drop(nodes);
+    out.push_str(&edges);
+    drop(edges);
     out.push_str("</svg>\n");
     match crate::emit::xml_chars(&out) {
         Cow::Borrowed(_) => out,

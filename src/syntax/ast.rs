@@ -56,7 +56,7 @@ pub struct LaneLabel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statement {
     Node(NodeDecl),
-    Edge(EdgeStmt),
+    Edge(Box<EdgeStmt>),
     Loop(LoopStmt),
     /// `// text`
     LineComment(Spanned<String>),

@@ -187,7 +187,7 @@ impl Reader {
             Rule::lane_close => LineItem::LaneClose(span),
             Rule::lane_open => self.lane_open(pair),
             Rule::node_decl => LineItem::Statement(Statement::Node(self.node(pair))),
-            Rule::edge => LineItem::Statement(Statement::Edge(self.edge(pair))),
+            Rule::edge => LineItem::Statement(Statement::Edge(Box::new(self.edge(pair)))),
             Rule::loop_stmt => LineItem::Statement(Statement::Loop(self.loop_stmt(pair))),
             _ => LineItem::Invalid(span),
         }
@@ -265,6 +265,9 @@ impl Reader {
                 _ => {}
             }
         }
+        // Most nodes have one or two attributes; a vector grown by pushes
+        // keeps room for four, which is most of a large file's tree.
+        node.attributes.shrink_to_fit();
         node
     }
 
@@ -298,6 +301,7 @@ impl Reader {
                 _ => {}
             }
         }
+        attributes.shrink_to_fit();
         let empty = || Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
         EdgeStmt { source: source.unwrap_or_else(empty), target: target.unwrap_or_else(empty), attributes, span }
     }
