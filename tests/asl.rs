@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{fixtures_dir, flowzap};
+use common::{fixture_files, fixtures_dir, flowzap};
 use serde_json::Value;
 
 #[test]
@@ -28,18 +28,11 @@ fn compiled_asl_validates_and_runs_in_a_local_executor() {
     let out = tempfile::tempdir().expect("temp");
     let mut files = Vec::new();
     for kind in ["valid", "lint"] {
-        let mut paths: Vec<_> = std::fs::read_dir(fixtures_dir().join(kind))
-            .expect("fixtures")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
-        paths.sort();
-        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "fz")) {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+        for (name, path) in fixture_files(kind) {
             let output =
                 flowzap(&fixtures_dir()).args(["compile", "--target", "asl"]).arg(&path).output().expect("runs");
             if output.status.success() {
-                let file = out.path().join(format!("{kind}-{name}.json"));
+                let file = out.path().join(format!("{name}.json"));
                 std::fs::write(&file, &output.stdout).expect("written");
                 files.push(file);
             }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixtures_dir, flowzap};
+use common::{fixture_files, fixtures_dir, flowzap};
 use serde_json::Value;
 
 fn root() -> &'static Path {
@@ -41,21 +41,7 @@ fn node_tools() -> PathBuf {
 }
 
 fn fixture_paths() -> Vec<(String, PathBuf)> {
-    let mut all = Vec::new();
-    for kind in ["valid", "lint"] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir().join(kind))
-            .expect("fixtures")
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|x| x == "fz"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
-            all.push((format!("{kind}-{name}"), path));
-        }
-    }
-    all
+    ["valid", "lint"].into_iter().flat_map(fixture_files).collect()
 }
 
 /// Fixtures BPMN cannot take, and the code that says why: unsound

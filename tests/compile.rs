@@ -275,31 +275,19 @@ fn reading_fixits_draw_what_compile_reads() {
 fn added_bpmn_elements_keep_their_full_size() {
     let mut squeezed = Vec::new();
     let mut added = 0;
-    for kind in ["valid", "lint"] {
-        let mut paths: Vec<_> = std::fs::read_dir(fixtures_dir().join(kind))
-            .expect("fixtures")
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|x| x == "fz"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).expect("fixture");
-            let document = flowzap::Document::new(text);
-            let (Some(analysis), Some(layout)) = (document.analysis(), document.layout()) else { continue };
-            let Ok(process) = flowzap::emit::bpmn::compile(document.diagram(), analysis, "room") else { continue };
-            let di = flowzap::emit::bpmn::di::place(&process, layout);
-            for (element, shape) in process.elements.iter().zip(&di.shapes) {
-                if matches!(
-                    element.origin,
-                    flowzap::emit::bpmn::Origin::Node(_) | flowzap::emit::bpmn::Origin::Empty(_)
-                ) {
-                    continue;
-                }
-                added += 1;
-                if shape.bounds.width < 30.0 {
-                    squeezed.push(format!("{}: {} is {} px", path.display(), element.id, shape.bounds.width));
-                }
+    for (_, path) in ["valid", "lint"].into_iter().flat_map(common::fixture_files) {
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let document = flowzap::Document::new(text);
+        let (Some(analysis), Some(layout)) = (document.analysis(), document.layout()) else { continue };
+        let Ok(process) = flowzap::emit::bpmn::compile(document.diagram(), analysis, "room") else { continue };
+        let di = flowzap::emit::bpmn::di::place(&process, layout);
+        for (element, shape) in process.elements.iter().zip(&di.shapes) {
+            if matches!(element.origin, flowzap::emit::bpmn::Origin::Node(_) | flowzap::emit::bpmn::Origin::Empty(_)) {
+                continue;
+            }
+            added += 1;
+            if shape.bounds.width < 30.0 {
+                squeezed.push(format!("{}: {} is {} px", path.display(), element.id, shape.bounds.width));
             }
         }
     }

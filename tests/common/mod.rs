@@ -9,6 +9,25 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The `.fz` fixtures of `kind` (`valid`, `lint`, `invalid`), sorted by
+/// path, each with its name (`valid-minimal`).
+pub fn fixture_files(kind: &str) -> Vec<(String, PathBuf)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir().join(kind))
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|x| x == "fz"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+            (format!("{kind}-{name}"), path)
+        })
+        .collect()
+}
+
 /// The `flowzap` binary with a fixed terminal width and no colour, run from
 /// `dir` so that reports name files relative to it.
 pub fn flowzap(dir: &Path) -> Command {
