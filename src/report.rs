@@ -43,18 +43,21 @@ pub struct Style {
 struct IndexedSource {
     name: String,
     text: String,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl IndexedSource {
     fn new(name: &str, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(at, _)| at + 1));
-        IndexedSource { name: name.to_owned(), text, line_starts }
+        let lines = LineIndex::new(&text);
+        IndexedSource { name: name.to_owned(), text, lines }
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        self.lines.line_of(offset)
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.lines.line_start(line, self.text.len())
     }
 
     /// Whether every line a label of `diagnostic` starts or ends on is short
@@ -62,9 +65,7 @@ impl IndexedSource {
     fn fits(&self, diagnostic: &Diagnostic) -> bool {
         let short = |offset: usize| {
             let line = self.line_of(offset.min(self.text.len()));
-            let start = self.line_starts[line];
-            let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
-            end - start <= LONGEST_SHOWN_LINE
+            self.line_start(line + 1) - self.line_start(line) <= LONGEST_SHOWN_LINE
         };
         std::iter::once(&diagnostic.primary)
             .chain(&diagnostic.secondary)
@@ -103,10 +104,10 @@ impl miette::SourceCode for IndexedSource {
         let span_line = self.line_of(start);
         let last_span_line = self.line_of(end.saturating_sub(1).max(start));
         let first_line = span_line.saturating_sub(context_lines_before);
-        let last_line = (last_span_line + context_lines_after).min(self.line_starts.len() - 1);
-        let slice_start = self.line_starts[first_line];
-        let slice_end = self.line_starts.get(last_line + 1).copied().unwrap_or(self.text.len());
-        let column = if context_lines_before == 0 { start - self.line_starts[span_line] } else { 0 };
+        let last_line = (last_span_line + context_lines_after).min(self.lines.line_count() - 1);
+        let slice_start = self.line_start(first_line);
+        let slice_end = self.line_start(last_line + 1);
+        let column = if context_lines_before == 0 { start - self.line_start(span_line) } else { 0 };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             &self.text.as_bytes()[slice_start..slice_end],

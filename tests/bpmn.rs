@@ -469,6 +469,7 @@ fn the_deadlock_fixture_gets_stuck_in_each_engine_as_lint_predicts() {
 /// literals: all of it must come back out exactly, and the engine must still
 /// choose by it. The same input gives the same bytes.
 #[test]
+#[ignore = "needs SpiffWorkflow, camunda-python and bpmn-engine; tests/run-all.sh installs and runs them"]
 fn bpmn_escapes_user_text_and_is_deterministic() {
     let source = r#"desk { # Help & "support" <desk>
 n1: circle label:"Ticket <new> & \"urgent\""

@@ -6,7 +6,7 @@
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
-use crate::model::{Diagram, Shape};
+use crate::model::Diagram;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -29,9 +29,7 @@ pub const START_KEY: &str = "start";
 /// A node's name in compiled output: its label, a taskbox's title.
 pub fn title(diagram: &Diagram, node: NodeIndex) -> &str {
     let data = diagram.node(node);
-    let label = data.display_label();
-    let title = if data.shape == Shape::Taskbox { label.split('|').next().unwrap_or(label) } else { label };
-    match title.trim() {
+    match data.title().trim() {
         "" => &data.id,
         trimmed => trimmed,
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use petgraph::graph::NodeIndex;
 
-use super::roles::{Kind, Role};
+use super::roles::Role;
 use super::soundness::Step;
 use super::structure::Region;
 use crate::model::Diagram;
@@ -30,13 +30,7 @@ fn indent(depth: usize) -> String {
 }
 
 fn node_text(diagram: &Diagram, roles: &[Role], node: NodeIndex) -> String {
-    let kind = match roles[node.index()].kind {
-        Kind::Start => "start",
-        Kind::End => "end",
-        Kind::Intermediate => "event",
-        Kind::Task => "task",
-        Kind::Decision => "decision",
-    };
+    let kind = roles[node.index()].kind.name();
     let data = diagram.node(node);
     format!("{} {kind} {:?}", data.id, data.display_label())
 }

@@ -20,6 +20,33 @@ pub enum Kind {
     Decision,
 }
 
+impl Kind {
+    /// The kind's name wherever flowzap writes one: the structure tree of
+    /// `lint`, the SVG's `data-kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Start => "start",
+            Kind::End => "end",
+            Kind::Intermediate => "intermediate",
+            Kind::Task => "task",
+            Kind::Decision => "decision",
+        }
+    }
+
+    /// The kind in the vocabulary of the vendor's graph export, which names
+    /// by shape where we name by role: a rectangle and an intermediate event
+    /// are a `step`, a taskbox a `task`.
+    pub fn export_name(self, shape: Shape) -> &'static str {
+        match (self, shape) {
+            (Kind::Start, _) => "start",
+            (Kind::End, _) => "end",
+            (Kind::Decision, _) => "decision",
+            (Kind::Task, Shape::Taskbox) => "task",
+            (Kind::Task | Kind::Intermediate, _) => "step",
+        }
+    }
+}
+
 /// What happens to a token leaving the node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Split {

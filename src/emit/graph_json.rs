@@ -5,7 +5,7 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::model::{Attribute, Diagram, Shape};
+use crate::model::{Attribute, Diagram};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -119,14 +119,8 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
         .node_indices()
         .map(|index| {
             let node = diagram.node(index);
-            let kind = match node.shape {
-                Shape::Diamond => "decision",
-                Shape::Taskbox => "task",
-                Shape::Rectangle => "step",
-                Shape::Circle if diagram.in_degree(index) == 0 => "start",
-                Shape::Circle if diagram.out_degree(index) == 0 => "end",
-                Shape::Circle => "step",
-            };
+            let kind = crate::analysis::roles::kind_of(node.shape, diagram.in_degree(index), diagram.out_degree(index))
+                .export_name(node.shape);
             NodeJson {
                 id: &node.id,
                 lane_id: lane_id(node.lane),

@@ -22,38 +22,39 @@ impl Positions {
     /// (start of the key, start of the value) of the value `pointer`
     /// (`/tasks/Ship/nextTask`) names, or of its nearest enclosing value.
     pub fn nearest(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut at = 0;
-        let place = self.nodes.first()?;
-        let mut found = (place.key_at, place.value_at);
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            match self.nodes[at].children.iter().find(|(key, _)| *key == token) {
-                Some(&(_, child)) => {
-                    at = child;
-                    found = (self.nodes[at].key_at, self.nodes[at].value_at);
-                }
-                None => break,
-            }
-        }
-        Some(found)
+        let (node, _) = self.walk(pointer)?;
+        Some((self.nodes[node].key_at, self.nodes[node].value_at))
     }
 
     /// Whether `pointer` names a value exactly.
     #[cfg(test)]
     pub fn contains(&self, pointer: &str) -> bool {
+        self.walk(pointer).is_some_and(|(_, exact)| exact)
+    }
+
+    /// The deepest node on the way to `pointer`, and whether it is the one
+    /// `pointer` names.
+    fn walk(&self, pointer: &str) -> Option<(usize, bool)> {
+        self.nodes.first()?;
         let mut at = 0;
-        if self.nodes.is_empty() {
-            return false;
-        }
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in pointer.split('/').skip(1).map(unescape) {
             match self.nodes[at].children.iter().find(|(key, _)| *key == token) {
                 Some(&(_, child)) => at = child,
-                None => return false,
+                None => return Some((at, false)),
             }
         }
-        true
+        Some((at, true))
     }
+}
+
+/// `name` as one reference token of a JSON pointer (RFC 6901).
+pub fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// The name one reference token of a JSON pointer stands for.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 pub fn positions(text: &str) -> Positions {

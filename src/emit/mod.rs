@@ -12,7 +12,7 @@ pub mod validate_json;
 
 use std::borrow::Cow;
 
-use crate::model::{Node, Shape};
+use crate::model::Node;
 
 /// Characters XML 1.0 cannot hold at all, even escaped (U+FFFE, U+FFFF,
 /// lone control characters), become U+FFFD: BPMN and SVG must parse back.
@@ -31,12 +31,9 @@ pub fn xml_chars(text: &str) -> Cow<'_, str> {
 /// `description` attributes. Every target writes this same text.
 pub fn node_description(node: &Node) -> Option<String> {
     let mut lines = Vec::new();
-    if node.shape == Shape::Taskbox {
-        let items: Vec<&str> =
-            node.display_label().split('|').skip(1).map(str::trim).filter(|i| !i.is_empty()).collect();
-        if !items.is_empty() {
-            lines.push(format!("Checklist: {}", items.join("; ")));
-        }
+    let items: Vec<&str> = node.checklist().collect();
+    if !items.is_empty() {
+        lines.push(format!("Checklist: {}", items.join("; ")));
     }
     if let Some(owner) = node.attribute("owner") {
         lines.push(format!("Owner: {owner}"));

@@ -129,7 +129,7 @@ fn collect_scopes<'a>(root: &'a Value, out: &mut Vec<ScopeRef<'a>>) {
         out.push(ScopeRef { parent, start, tasks: entries });
         let mut inner = Vec::new();
         for (name, task) in tasks {
-            let task_pointer = format!("/tasks/{}", escape(name));
+            let task_pointer = format!("/tasks/{}", super::json_positions::escape(name));
             if let Some(branches) = task.get("branches").and_then(Value::as_array) {
                 for (position, branch) in branches.iter().enumerate() {
                     inner.push((branch, Some((index, format!("{task_pointer}/branches/{position}")))));
@@ -143,13 +143,11 @@ fn collect_scopes<'a>(root: &'a Value, out: &mut Vec<ScopeRef<'a>>) {
     }
 }
 
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
 fn duplicate_names(scopes: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool) -> Span, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, usize> = HashMap::new();
-    let pointer = |scope: usize, name: &str| format!("{}/tasks/{}", pointer_of(scopes, scope), escape(name));
+    let pointer = |scope: usize, name: &str| {
+        format!("{}/tasks/{}", pointer_of(scopes, scope), super::json_positions::escape(name))
+    };
     for (index, scope) in scopes.iter().enumerate() {
         for (name, _) in &scope.tasks {
             match first.get(name) {
@@ -225,7 +223,11 @@ fn scope_findings(index: usize, all: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool
     for (name, task) in &scope.tasks {
         for (suffix, target) in transitions(task) {
             if !names.contains(target) {
-                out.push(unknown(format!("{}/tasks/{}{suffix}", here(), escape(name)), target, "transition to"));
+                out.push(unknown(
+                    format!("{}/tasks/{}{suffix}", here(), super::json_positions::escape(name)),
+                    target,
+                    "transition to",
+                ));
             }
         }
     }
@@ -255,7 +257,7 @@ fn scope_findings(index: usize, all: &[ScopeRef<'_>], locate: &dyn Fn(&str, bool
     }
     for (name, _) in &scope.tasks {
         if !reached.contains(name) && scope.start.is_some_and(|start| names.contains(start)) {
-            let pointer = format!("{}/tasks/{}", here(), escape(name));
+            let pointer = format!("{}/tasks/{}", here(), super::json_positions::escape(name));
             out.push(
                 Diagnostic::new(
                     Code::W031,

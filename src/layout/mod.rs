@@ -194,3 +194,25 @@ fn loop_frames(diagram: &Diagram, nodes: &[NodeBox]) -> Vec<LoopFrame> {
         })
         .collect()
 }
+
+/// A polyline without its repeated points and the points in the middle of
+/// its straight runs: the form every drawn route (SVG and BPMN DI) takes.
+pub fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for point in points {
+        if out.last().is_some_and(|last| (last.x - point.x).abs() < 0.01 && (last.y - point.y).abs() < 0.01) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let collinear = ((a.x - b.x).abs() < 0.01 && (b.x - point.x).abs() < 0.01)
+                || ((a.y - b.y).abs() < 0.01 && (b.y - point.y).abs() < 0.01);
+            if collinear {
+                out.pop();
+            }
+        }
+        out.push(point);
+    }
+    out
+}

@@ -252,32 +252,11 @@ pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port
             }
             points.push(target.exit);
             points.push(target.attach);
-            let points = simplify(points);
+            let points = super::simplify(points);
             let label = edge.label.as_ref().map(|text| place_label(text, source, &mut placed_labels, &node_index));
             EdgePath { edge: index, points, source_side: edge.source_handle, target_side: edge.target_handle, label }
         })
         .collect()
-}
-
-/// Drops repeated points and points in the middle of a straight run.
-fn simplify(points: Vec<Point>) -> Vec<Point> {
-    let mut out: Vec<Point> = Vec::with_capacity(points.len());
-    for point in points {
-        if out.last().is_some_and(|last| (last.x - point.x).abs() < 0.01 && (last.y - point.y).abs() < 0.01) {
-            continue;
-        }
-        if out.len() >= 2 {
-            let a = out[out.len() - 2];
-            let b = out[out.len() - 1];
-            let collinear = ((a.x - b.x).abs() < 0.01 && (b.x - point.x).abs() < 0.01)
-                || ((a.y - b.y).abs() < 0.01 && (b.y - point.y).abs() < 0.01);
-            if collinear {
-                out.pop();
-            }
-        }
-        out.push(point);
-    }
-    out
 }
 
 /// A label chip in the gap beside the source port, moved outwards until it

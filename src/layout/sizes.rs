@@ -72,10 +72,8 @@ pub fn measure(diagram: &Diagram) -> Vec<Measured> {
                     }
                 }
                 Shape::Taskbox => {
-                    let mut parts = label.split('|').map(str::trim);
-                    let title = parts.next().unwrap_or("");
-                    let items: Vec<String> = parts.filter(|i| !i.is_empty()).map(str::to_owned).collect();
-                    let lines = wrap(title, WRAP_CHARS);
+                    let items: Vec<String> = node.checklist().map(str::to_owned).collect();
+                    let lines = wrap(node.title(), WRAP_CHARS);
                     let (title_width, title_height) = text_block(&lines);
                     let items_width = items.iter().map(|i| width(i, NODE_TEXT) + 20.0).fold(0.0, f32::max);
                     let width = (title_width.max(items_width) + 24.0).max(140.0).ceil();

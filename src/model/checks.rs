@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::diagram::{Diagram, Shape};
+use super::diagram::Diagram;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::Span;
 
@@ -87,11 +87,7 @@ fn long_labels(diagram: &Diagram, diagnostics: &mut Vec<Diagnostic>) {
     for node in &diagram.nodes {
         let Some(attribute) = node.attributes.iter().find(|a| a.key == "label") else { continue };
         // A taskbox label is a title and items; each is shown on its own line.
-        let parts: Vec<&str> = if node.shape == Shape::Taskbox {
-            attribute.value.split('|').collect()
-        } else {
-            vec![attribute.value.as_str()]
-        };
+        let parts: Vec<&str> = std::iter::once(node.title()).chain(node.checklist()).collect();
         if let Some(part) = parts.iter().find(|part| part.chars().count() > MAX_LABEL_CHARS) {
             diagnostics.push(
                 Diagnostic::new(

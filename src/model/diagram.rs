@@ -125,6 +125,27 @@ impl Node {
     pub fn display_label(&self) -> &str {
         self.label().unwrap_or(&self.id)
     }
+
+    /// What the node is called: a taskbox's label is a title and checklist
+    /// items separated by `|`, and this is its title (trimmed); any other
+    /// node's title is its whole display label.
+    pub fn title(&self) -> &str {
+        match self.shape {
+            Shape::Taskbox => self.display_label().split('|').next().unwrap_or_default().trim(),
+            _ => self.display_label(),
+        }
+    }
+
+    /// A taskbox's checklist items (trimmed, empty ones left out); nothing
+    /// for the other shapes.
+    pub fn checklist(&self) -> impl Iterator<Item = &str> {
+        let items = match self.shape {
+            Shape::Taskbox => self.display_label().split('|').skip(1),
+            // An iterator of the same type that yields nothing.
+            _ => "".split('|').skip(1),
+        };
+        items.map(str::trim).filter(|item| !item.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

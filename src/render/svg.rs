@@ -311,13 +311,7 @@ fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
     body.push_str("<g class=\"nodes\">\n");
     for node_box in &layout.nodes {
         let node = diagram.node(node_box.node);
-        let kind = match node_box.kind {
-            crate::analysis::Kind::Start => "start",
-            crate::analysis::Kind::End => "end",
-            crate::analysis::Kind::Intermediate => "intermediate",
-            crate::analysis::Kind::Task => "task",
-            crate::analysis::Kind::Decision => "decision",
-        };
+        let kind = node_box.kind.name();
         let s = node_box.shape_rect;
         let mut group = Group::new()
             .set("class", "node")

@@ -82,9 +82,20 @@ impl LineIndex {
         self.line_starts.len()
     }
 
+    /// The line (counted from 0) that holds byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// Where line `line` (counted from 0) starts; the end of the text for a
+    /// line past the last one.
+    pub fn line_start(&self, line: usize, text_len: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(text_len)
+    }
+
     pub fn locate(&self, text: &str, offset: usize) -> LineColumn {
         let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line_of(offset);
         let start = self.line_starts[line];
         let column = text.get(start..offset).map(|prefix| prefix.chars().count()).unwrap_or(offset - start);
         LineColumn { line: line + 1, column: column + 1 }

@@ -67,9 +67,12 @@ pub fn place(process: &Process, layout: &Layout) -> Di {
                         points = reattach_start(&points, to, Side::Left);
                         points.reverse();
                     }
-                    EdgeDi { waypoints: simplify(points), label: first.label.as_ref().map(|label| label.rect) }
+                    EdgeDi {
+                        waypoints: crate::layout::simplify(points),
+                        label: first.label.as_ref().map(|label| label.rect),
+                    }
                 }
-                _ => EdgeDi { waypoints: simplify(connect(from, to)), label: None },
+                _ => EdgeDi { waypoints: crate::layout::simplify(connect(from, to)), label: None },
             }
         })
         .collect();
@@ -411,24 +414,4 @@ fn connect(from: Rect, to: Rect) -> Vec<Point> {
     let side = vertical_toward(a, b);
     let opposite = if side == Side::Top { Side::Bottom } else { Side::Top };
     vec![vertex(from, side), vertex(to, opposite)]
-}
-
-/// Drops repeated points and the middle of straight runs.
-fn simplify(points: Vec<Point>) -> Vec<Point> {
-    let mut out: Vec<Point> = Vec::with_capacity(points.len());
-    for point in points {
-        if out.last().is_some_and(|last| (last.x - point.x).abs() < 0.01 && (last.y - point.y).abs() < 0.01) {
-            continue;
-        }
-        if out.len() >= 2 {
-            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
-            let same_x = (a.x - b.x).abs() < 0.01 && (b.x - point.x).abs() < 0.01;
-            let same_y = (a.y - b.y).abs() < 0.01 && (b.y - point.y).abs() < 0.01;
-            if same_x || same_y {
-                out.pop();
-            }
-        }
-        out.push(point);
-    }
-    out
 }
