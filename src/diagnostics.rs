@@ -131,6 +131,7 @@ catalogue! {
     E032 => Error, "too-many-nodes", "a file declares more nodes than the node limit";
     E033 => Error, "label-too-long", "a label is longer than the label limit";
     E034 => Error, "picture-too-large", "a PNG would have more pixels than the pixel limit";
+    E035 => Error, "internal-error", "flowzap reached a state it should never reach: a bug in flowzap";
     I001 => Info, "cycle-without-loop", "a cycle with no `loop` statement framing it";
     I002 => Info, "search-bound", "the soundness check stopped at its bound";
     I003 => Info, "regrouped-parallel-part", "a parallel part compiled as nested blocks that wait exactly as drawn";
@@ -199,6 +200,19 @@ impl Diagnostic {
             help: None,
             fix: Vec::new(),
         }
+    }
+
+    /// E035: what `what` describes should be impossible, so it is a bug in
+    /// flowzap and not in the file; said as such instead of as a finding
+    /// about the file's first line.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        Diagnostic::new(
+            Code::E035,
+            format!("internal error: {what}"),
+            Span::new(0, 0),
+            "flowzap failed on this file",
+        )
+        .with_help("this is a bug in flowzap, not in your file: please report it with the file attached")
     }
 
     /// Adds one edit of the fix.

@@ -300,7 +300,9 @@ impl Document {
                     Ok(process) => process,
                     Err(refusals) => return Err(refused(diagnostics, refusals)),
                 };
-                let Some(layout) = self.layout() else { return Err(diagnostics) };
+                let Some(layout) = self.layout() else {
+                    return Err(refused(diagnostics, vec![Diagnostic::internal("an analysed file has no layout")]));
+                };
                 let di = crate::emit::bpmn::di::place(&process, layout);
                 crate::emit::bpmn::to_string(&process, &di, options.engine)
             }

@@ -56,7 +56,7 @@ fn write_region(diagram: &Diagram, roles: &[Role], region: &Region, out: &mut St
                 let _ = writeln!(out, "{}{text}", indent(depth));
                 continue;
             }
-            Item::Branch(Region::Sequence { parts }) if parts.is_empty() => {
+            Item::Branch(Region::Empty) => {
                 let _ = writeln!(out, "{}(straight to the join)", indent(depth));
                 continue;
             }
@@ -71,23 +71,22 @@ fn write_region(diagram: &Diagram, roles: &[Role], region: &Region, out: &mut St
             Region::Node { node } => {
                 let _ = writeln!(out, "{pad}{}", node_text(diagram, roles, *node));
             }
-            Region::Sequence { parts } if parts.is_empty() => {
+            Region::Empty => {
                 let _ = writeln!(out, "{pad}(nothing)");
             }
             Region::Sequence { parts } => {
                 let _ = writeln!(out, "{pad}sequence");
                 stack.extend(parts.iter().rev().map(|part| (depth + 1, Item::Region(part))));
             }
-            Region::Parallel { split, join, branches } | Region::Choice { split, join, branches } => {
-                let (what, absent_split) = if matches!(region, Region::Parallel { .. }) {
-                    ("parallel", "?")
-                } else {
-                    ("choice", "alternative starts")
+            Region::Parallel { join, branches, .. } | Region::Choice { join, branches, .. } => {
+                let (what, split) = match region {
+                    Region::Parallel { split, .. } => ("parallel", id(diagram, Some(*split), "")),
+                    Region::Choice { split, .. } => ("choice", id(diagram, *split, "alternative starts")),
+                    _ => continue,
                 };
                 let _ = writeln!(
                     out,
-                    "{pad}{what} from {} to {} ({} branches)",
-                    id(diagram, *split, absent_split),
+                    "{pad}{what} from {split} to {} ({} branches)",
                     id(diagram, *join, "separate ends"),
                     branches.len()
                 );
@@ -188,9 +187,15 @@ pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
                 put("type", "sequence".into());
                 put("parts", inner.into());
             }
-            Region::Parallel { split, join, .. } | Region::Choice { split, join, .. } => {
-                let kind = if matches!(regions[index], Region::Parallel { .. }) { "parallel" } else { "choice" };
-                put("type", kind.into());
+            Region::Empty => put("type", "empty".into()),
+            Region::Parallel { split, join, .. } => {
+                put("type", "parallel".into());
+                put("split", id(&Some(*split)));
+                put("join", id(join));
+                put("branches", inner.into());
+            }
+            Region::Choice { split, join, .. } => {
+                put("type", "choice".into());
                 put("split", id(split));
                 put("join", id(join));
                 put("branches", inner.into());

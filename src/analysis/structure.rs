@@ -32,13 +32,17 @@ pub enum Region {
     Node {
         node: NodeIndex,
     },
+    /// Regions run one after the other; always two or more.
     Sequence {
         parts: Vec<Region>,
     },
+    /// Nothing: a branch that goes straight from its split to its join, or
+    /// a process without nodes.
+    Empty,
     /// All branches run; `split` is the forking node, `join` the node that
     /// waits for them (`None` where the branches end separately).
     Parallel {
-        split: Option<NodeIndex>,
+        split: NodeIndex,
         join: Option<NodeIndex>,
         branches: Vec<Region>,
     },
@@ -74,13 +78,18 @@ struct Work {
 fn sequence(first: Region, second: Region) -> Region {
     let mut parts = match first {
         Region::Sequence { parts } => parts,
+        Region::Empty => return second,
         other => vec![other],
     };
     match second {
         Region::Sequence { parts: more } => parts.extend(more),
+        Region::Empty => {}
         other => parts.push(other),
     }
-    Region::Sequence { parts }
+    match parts.len() {
+        1 => parts.pop().unwrap_or(Region::Empty),
+        _ => Region::Sequence { parts },
+    }
 }
 
 impl Region {
@@ -88,6 +97,7 @@ impl Region {
     pub fn exit_node(&self) -> Option<NodeIndex> {
         match self {
             Region::Node { node } => Some(*node),
+            Region::Empty => None,
             Region::Sequence { parts } => parts.last().and_then(Region::exit_node),
             Region::Parallel { join, .. } | Region::Choice { join, .. } => *join,
             Region::Loop { body, .. } => body.exit_node(),
@@ -98,7 +108,7 @@ impl Region {
     /// The regions directly inside this one, in order.
     pub fn children(&self) -> Vec<&Region> {
         match self {
-            Region::Node { .. } => Vec::new(),
+            Region::Node { .. } | Region::Empty => Vec::new(),
             Region::Sequence { parts } | Region::Unstructured { parts, .. } => parts.iter().collect(),
             Region::Parallel { branches, .. } | Region::Choice { branches, .. } => branches.iter().collect(),
             Region::Loop { body, back } => std::iter::once(&**body).chain(back.as_deref()).collect(),
@@ -136,7 +146,7 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
         });
     }
     let virtual_work =
-        || Work { region: Region::Sequence { parts: Vec::new() }, entry: None, exit: None, is_virtual: true };
+        || Work { region: Region::Empty, entry: None, exit: None, is_virtual: true };
     let source = graph.add_node(virtual_work());
     let sink = graph.add_node(virtual_work());
     for edge in &diagram.edges {
@@ -219,8 +229,8 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
 
     let mut remaining: Vec<NodeIndex> = graph.node_indices().filter(|&n| !graph[n].is_virtual).collect();
     match remaining.len() {
-        0 => Region::Sequence { parts: Vec::new() },
-        1 => graph.remove_node(remaining[0]).map(|work| work.region).unwrap_or(Region::Sequence { parts: Vec::new() }),
+        0 => Region::Empty,
+        1 => graph.remove_node(remaining[0]).map(|work| work.region).unwrap_or(Region::Empty),
         _ => {
             remaining.sort_by_key(|&n| graph[n].entry);
             Region::Unstructured {
@@ -267,7 +277,7 @@ fn reduce_sequence(graph: &mut WorkGraph, first: NodeIndex) -> bool {
     }
     let first_work = &mut graph[first];
     first_work.region =
-        sequence(std::mem::replace(&mut first_work.region, Region::Sequence { parts: Vec::new() }), second_work.region);
+        sequence(std::mem::replace(&mut first_work.region, Region::Empty), second_work.region);
     first_work.exit = second_work.exit;
     true
 }
@@ -282,7 +292,7 @@ fn reduce_loop(graph: &mut WorkGraph, node: NodeIndex) -> bool {
         for edge in self_loops {
             graph.remove_edge(edge);
         }
-        let body = std::mem::replace(&mut graph[node].region, Region::Sequence { parts: Vec::new() });
+        let body = std::mem::replace(&mut graph[node].region, Region::Empty);
         graph[node].region = Region::Loop { body: Box::new(body), back: None };
         return true;
     }
@@ -294,7 +304,7 @@ fn reduce_loop(graph: &mut WorkGraph, node: NodeIndex) -> bool {
             continue;
         }
         let Some(back) = graph.remove_node(middle) else { continue };
-        let body = std::mem::replace(&mut graph[node].region, Region::Sequence { parts: Vec::new() });
+        let body = std::mem::replace(&mut graph[node].region, Region::Empty);
         graph[node].region = Region::Loop { body: Box::new(body), back: Some(Box::new(back.region)) };
         return true;
     }
@@ -341,15 +351,17 @@ fn reduce_block(graph: &mut WorkGraph, split: NodeIndex, split_kind: &impl Fn(&W
                 if let Some(edge) = graph.find_edge(split, join) {
                     graph.remove_edge(edge);
                 }
-                branches.push(Region::Sequence { parts: Vec::new() });
+                branches.push(Region::Empty);
             }
         }
     }
     let split_node = graph[split].exit;
     let join_node = graph[join].entry;
-    let region = match split_kind(graph, split) {
-        Split::Exclusive => Region::Choice { split: split_node, join: join_node, branches },
-        _ => Region::Parallel { split: split_node, join: join_node, branches },
+    // Only a node splits in parallel; the virtual source (no node) is the
+    // choice between alternative starts.
+    let region = match (split_kind(graph, split), split_node) {
+        (Split::Exclusive, _) | (_, None) => Region::Choice { split: split_node, join: join_node, branches },
+        (_, Some(split)) => Region::Parallel { split, join: join_node, branches },
     };
     let block = graph.add_node(Work { region, entry: None, exit: None, is_virtual: false });
     graph.add_edge(split, block, ());

@@ -1048,8 +1048,13 @@ impl<'a> Lowering<'a> {
 
     /// E024 for the outermost fork that could not be nested.
     fn refusal(&self, failed: &[Crossing], blocked: &[(Crossing, String)]) -> Diagnostic {
-        let outer = failed.last().copied().unwrap_or(Crossing { fork: 0, join: None, link: None });
+        let Some(&outer) = failed.last() else {
+            return Diagnostic::internal("a parallel part was refused without the fork it failed at");
+        };
         let span = self.item_span(outer.fork).or_else(|| failed.iter().find_map(|c| self.item_span(c.fork)));
+        let Some(span) = span else {
+            return Diagnostic::internal("a parallel part that cannot be nested has no fork in the file");
+        };
         let mut diagnostic = Diagnostic::new(
             Code::E024,
             format!(
@@ -1057,7 +1062,7 @@ impl<'a> Lowering<'a> {
                 self.item_id(outer.fork),
                 outer.join.map_or("the end".to_owned(), |j| self.item_id(j))
             ),
-            span.unwrap_or_default(),
+            span,
             "its branches part here…",
         );
         if let Some(span) = outer.join.and_then(|j| self.item_span(j)) {
