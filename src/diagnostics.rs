@@ -206,13 +206,8 @@ impl Diagnostic {
     /// flowzap and not in the file; said as such instead of as a finding
     /// about the file's first line.
     pub fn internal(what: impl std::fmt::Display) -> Self {
-        Diagnostic::new(
-            Code::E035,
-            format!("internal error: {what}"),
-            Span::new(0, 0),
-            "flowzap failed on this file",
-        )
-        .with_help("this is a bug in flowzap, not in your file: please report it with the file attached")
+        Diagnostic::new(Code::E035, format!("internal error: {what}"), Span::new(0, 0), "flowzap failed on this file")
+            .with_help("this is a bug in flowzap, not in your file: please report it with the file attached")
     }
 
     /// Adds one edit of the fix.

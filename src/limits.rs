@@ -78,16 +78,16 @@ pub fn long_labels(diagram: &Diagram, limits: &Limits, diagnostics: &mut Vec<Dia
             );
         }
     };
-    for lane in &diagram.lanes {
+    for lane in diagram.lanes() {
         report(format!("the label of lane `{}`", short(&lane.id)), &lane.label, lane.label_span.unwrap_or(lane.span));
     }
-    for node in &diagram.nodes {
+    for node in diagram.nodes() {
         match node.attributes.iter().find(|attribute| attribute.key == "label") {
             Some(label) => report(format!("the label of `{}`", short(&node.id)), &label.value, label.span),
             None => report("a node id drawn as its label".to_owned(), &node.id, node.id_span),
         }
     }
-    for edge in &diagram.edges {
+    for edge in diagram.edges() {
         if let Some(label) = &edge.label {
             report("an edge label".to_owned(), label, edge.label_span.unwrap_or(edge.span));
         }

@@ -281,7 +281,7 @@ mod tests {
             let loaded = crate::load(&text);
             let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(errors.is_empty(), "{errors:#?}");
-            assert_eq!(loaded.diagram.nodes.len(), nodes);
+            assert_eq!(loaded.diagram.nodes().len(), nodes);
             let (_, findings) = crate::analysis::lint(&loaded.diagram, &crate::analysis::Options::default());
             let problems: Vec<_> = findings
                 .iter()

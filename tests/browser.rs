@@ -55,7 +55,7 @@ fn rendered_fixtures_load_in_headless_chromium() {
         let svg = out.path().join(format!("{name}.svg"));
         flowzap(&fixtures_dir()).arg("render").arg(&fixture).arg("-o").arg(&svg).assert().success();
         let diagram = flowzap::load(&std::fs::read_to_string(&fixture).expect("fixture")).diagram;
-        expected.push((svg, diagram.nodes.len(), diagram.edges.len()));
+        expected.push((svg, diagram.nodes().len(), diagram.edges().len()));
     }
     let paths: Vec<&std::ffi::OsStr> = expected.iter().map(|(svg, _, _)| svg.as_os_str()).collect();
     let lines = run_in_chromium("check.mjs", &["playwright-core"], &paths);

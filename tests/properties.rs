@@ -6,7 +6,7 @@ mod common;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use flowzap::model::{Attribute, Diagram, Edge, Lane, Loop, Node, Shape, Side};
+use flowzap::model::{Attribute, Diagram, Edge, Lane, LaneId, Loop, Node, Shape, Side};
 use flowzap::report::{render_human, SourceText, Style};
 use flowzap::syntax::Span;
 use proptest::prelude::*;
@@ -65,7 +65,7 @@ fn lint_everything(diagram: &Diagram) {
 fn structure_covers_every_node(diagram: &Diagram) -> Result<(), TestCaseError> {
     let (analysis, _) =
         flowzap::analysis::lint(diagram, &flowzap::analysis::Options { max_states: 2_000, ..Default::default() });
-    let mut seen = vec![0usize; diagram.nodes.len()];
+    let mut seen = vec![0usize; diagram.nodes().len()];
     analysis.structure.walk(&mut |region| {
         if let flowzap::analysis::Region::Node { node } = region {
             seen[node.index()] += 1;
@@ -307,7 +307,7 @@ fn build_model(
             id: format!("n{}", i + 1),
             shape: spec.shape,
             attributes,
-            lane: spec.lane,
+            lane: LaneId::new(spec.lane),
             id_span: Span::default(),
             shape_span: Span::default(),
             span: Span::default(),
@@ -334,7 +334,7 @@ fn build_model(
             label: edge.label,
             label_span: None,
             attributes: Vec::new(),
-            written_in: Some(lane),
+            written_in: Some(LaneId::new(lane)),
             span: Span::default(),
         });
     }
@@ -344,27 +344,29 @@ fn build_model(
             let members: Vec<_> =
                 members.into_iter().map(|m| petgraph::graph::NodeIndex::new(m.index(nodes.len()))).collect();
             let lane = nodes[members[0].index()].lane;
-            Loop { condition, members, written_in: Some(lane), span: Span::default() }
+            Loop { condition, members, written_in: Some(LaneId::new(lane)), span: Span::default() }
         })
         .collect();
     loops.sort_by_key(|stmt| stmt.written_in);
-    diagram.loops = loops;
+    for statement in loops {
+        diagram.add_loop(statement);
+    }
     diagram
 }
 
 /// Everything a model says, without source positions.
 fn meaning(diagram: &Diagram) -> String {
     let id = |index: petgraph::graph::NodeIndex| diagram.node(index).id.clone();
-    let lane = |lane: Option<usize>| lane.map(|l| diagram.lanes[l].id.clone());
+    let lane = |lane: Option<LaneId>| lane.map(|l| diagram.lane(l).id.clone());
     let mut out = Vec::new();
-    for l in &diagram.lanes {
+    for l in diagram.lanes() {
         out.push(format!("lane {:?} {:?}", l.id, l.label));
     }
-    for n in &diagram.nodes {
+    for n in diagram.nodes() {
         let attributes: Vec<_> = n.attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect();
-        out.push(format!("node {} {} {:?} {}", n.id, n.shape, attributes, diagram.lanes[n.lane].id));
+        out.push(format!("node {} {} {:?} {}", n.id, n.shape, attributes, diagram.lane(n.lane).id));
     }
-    for e in &diagram.edges {
+    for e in diagram.edges() {
         out.push(format!(
             "edge {} {} {} {} {:?} {:?} {}",
             id(e.source),
@@ -376,7 +378,7 @@ fn meaning(diagram: &Diagram) -> String {
             e.handles_written
         ));
     }
-    for l in &diagram.loops {
+    for l in diagram.loops() {
         let members: Vec<_> = l.members.iter().map(|&m| id(m)).collect();
         out.push(format!("loop {:?} {:?} {:?}", l.condition, members, lane(l.written_in)));
     }

@@ -26,18 +26,18 @@ pub struct Drawing {
 impl Drawing {
     /// The drawn graph of `drawn`.
     pub fn new(drawn: &Diagram) -> Drawing {
-        let count = drawn.nodes.len();
+        let count = drawn.nodes().len();
         let mut outgoing = vec![Vec::new(); count];
         let mut incoming = vec![Vec::new(); count];
-        for (index, edge) in drawn.edges.iter().enumerate() {
+        for (index, edge) in drawn.edges().iter().enumerate() {
             outgoing[edge.source.index()].push(EdgeIndex::new(index));
             incoming[edge.target.index()].push(EdgeIndex::new(index));
         }
-        let targets: Vec<usize> = drawn.edges.iter().map(|edge| edge.target.index()).collect();
+        let targets: Vec<usize> = drawn.edges().iter().map(|edge| edge.target.index()).collect();
         let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
         let is_back = super::flow::depth_first(&targets, &outgoing, &sources).is_back;
         let kinds = (0..count)
-            .map(|n| super::roles::kind_of(drawn.nodes[n].shape, incoming[n].len(), outgoing[n].len()))
+            .map(|n| super::roles::kind_of(drawn.nodes()[n].shape, incoming[n].len(), outgoing[n].len()))
             .collect();
         Drawing { outgoing, incoming, is_back, kinds }
     }

@@ -37,16 +37,16 @@ pub struct Flow {
 impl Flow {
     /// The flow of the whole drawing: every node takes part.
     pub fn new(diagram: &Diagram) -> Flow {
-        Flow::of_process(diagram, &vec![true; diagram.nodes.len()])
+        Flow::of_process(diagram, &vec![true; diagram.nodes().len()])
     }
 
     /// The flow of the nodes marked `active`; the others must have no edges.
     pub fn of_process(diagram: &Diagram, active: &[bool]) -> Flow {
-        let count = diagram.nodes.len();
+        let count = diagram.nodes().len();
         let active: Vec<bool> = (0..count).map(|n| active.get(n).copied().unwrap_or(true)).collect();
         let mut outgoing = vec![Vec::new(); count];
         let mut incoming = vec![Vec::new(); count];
-        for edge in diagram.graph.edge_references() {
+        for edge in diagram.graph().edge_references() {
             outgoing[edge.source().index()].push(edge.id());
             incoming[edge.target().index()].push(edge.id());
         }
@@ -55,16 +55,16 @@ impl Flow {
         }
         let sources: Vec<NodeIndex> =
             (0..count).filter(|&n| active[n] && incoming[n].is_empty()).map(NodeIndex::new).collect();
-        let targets: Vec<usize> = diagram.edges.iter().map(|edge| edge.target.index()).collect();
+        let targets: Vec<usize> = diagram.edges().iter().map(|edge| edge.target.index()).collect();
         let is_back = depth_first(&targets, &outgoing, &sources).is_back;
 
-        let mut forward = DiGraph::<(), ()>::with_capacity(count + 2, diagram.edges.len() + count);
+        let mut forward = DiGraph::<(), ()>::with_capacity(count + 2, diagram.edges().len() + count);
         for _ in 0..count + 2 {
             forward.add_node(());
         }
         let virtual_source = NodeIndex::new(count);
         let virtual_sink = NodeIndex::new(count + 1);
-        for edge in diagram.graph.edge_references() {
+        for edge in diagram.graph().edge_references() {
             if !is_back[edge.id().index()] {
                 forward.add_edge(edge.source(), edge.target(), ());
             }

@@ -53,7 +53,7 @@ pub struct JoinInfo {
 const ALL_PAIRS_UP_TO: usize = 32;
 
 pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInfo> {
-    (0..diagram.nodes.len())
+    (0..diagram.nodes().len())
         .map(|n| {
             let node = NodeIndex::new(n);
             let all_in = &flow.incoming[n];
@@ -79,8 +79,8 @@ pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInf
             }
             for (i, j) in pairs {
                 let (a, b) = (forward[i], forward[j]);
-                let source_a = diagram.edges[a.index()].source;
-                let source_b = diagram.edges[b.index()].source;
+                let source_a = diagram.edges()[a.index()].source;
+                let source_b = diagram.edges()[b.index()].source;
                 let parted = flow.common_dominator(source_a, source_b);
                 let split_node = (parted != flow.virtual_source).then_some(parted);
                 match split_at(roles, flow, parted) {

@@ -8,7 +8,7 @@ use super::roles::{Kind, Split};
 use super::soundness::{Finding, Step};
 use super::{analyse, Analysis, Options};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Diagram, Shape};
+use crate::model::{Diagram, LaneId, Shape};
 
 /// Analyses the diagram and returns the analysis with every finding of the
 /// lint rules, sorted by position.
@@ -52,7 +52,7 @@ impl Context<'_> {
     }
 
     fn edge_source(&self, edge: EdgeIndex) -> NodeIndex {
-        self.diagram.edges[edge.index()].source
+        self.diagram.edges()[edge.index()].source
     }
 
     /// Labels for the decisions a witness took and the forks it passed.
@@ -67,9 +67,9 @@ impl Context<'_> {
                 continue;
             }
             let text = match (choice, self.analysis.roles[node.index()].split) {
-                (Some(edge), _) => match &self.diagram.edges[edge.index()].label {
+                (Some(edge), _) => match &self.diagram.edges()[edge.index()].label {
                     Some(label) => format!("this run chooses {label:?} here"),
-                    None => format!("this run goes to `{}` here", self.id(self.diagram.edges[edge.index()].target)),
+                    None => format!("this run goes to `{}` here", self.id(self.diagram.edges()[edge.index()].target)),
                 },
                 (None, Split::Parallel) => "tokens part here".to_owned(),
                 _ => continue,
@@ -181,11 +181,11 @@ impl Context<'_> {
             }
             if outs.len() >= 2 {
                 let unlabelled: Vec<EdgeIndex> =
-                    outs.iter().copied().filter(|edge| self.diagram.edges[edge.index()].label.is_none()).collect();
+                    outs.iter().copied().filter(|edge| self.diagram.edges()[edge.index()].label.is_none()).collect();
                 if let Some(&first) = unlabelled.first() {
                     let targets: Vec<String> = unlabelled
                         .iter()
-                        .map(|&e| format!("`{}`", self.id(self.diagram.edges[e.index()].target)))
+                        .map(|&e| format!("`{}`", self.id(self.diagram.edges()[e.index()].target)))
                         .collect();
                     let mut diagnostic = Diagnostic::new(
                         Code::W020,
@@ -194,7 +194,7 @@ impl Context<'_> {
                             self.id(index),
                             targets.join(", ")
                         ),
-                        self.diagram.edges[first.index()].span,
+                        self.diagram.edges()[first.index()].span,
                         "no label",
                     )
                     .with_label(self.span(index), "the decision");
@@ -246,12 +246,12 @@ impl Context<'_> {
                 let leaving = outgoing[0];
                 out.push(
                     Diagnostic::new(Code::W022, format!("end event `{}` has outgoing edges", node.id), node.id_span, "flow continues after the end")
-                        .with_label(drawn.edges[leaving.index()].span, "this edge leaves it")
+                        .with_label(drawn.edges()[leaving.index()].span, "this edge leaves it")
                         .with_help("an end event finishes its path: start the next step from the node before it, or use a rectangle"),
                 );
             }
         }
-        let Some(first) = self.diagram.nodes.first() else { return };
+        let Some(first) = self.diagram.nodes().first() else { return };
         if starts == 0 {
             out.push(
                 Diagnostic::new(
@@ -303,17 +303,17 @@ impl Context<'_> {
         // Loop frames are checked against the cycles drawn; the notes about
         // unframed cycles against those of the process (a reply is no loop).
         let diagram = self.drawn;
-        let components = petgraph::algo::kosaraju_scc(&diagram.graph);
-        let mut component_of = vec![usize::MAX; diagram.nodes.len()];
+        let components = petgraph::algo::kosaraju_scc(&diagram.graph());
+        let mut component_of = vec![usize::MAX; diagram.nodes().len()];
         let mut cyclic = vec![false; components.len()];
         for (c, members) in components.iter().enumerate() {
             for member in members {
                 component_of[member.index()] = c;
             }
-            cyclic[c] = members.len() > 1 || members.iter().any(|&m| diagram.graph.find_edge(m, m).is_some());
+            cyclic[c] = members.len() > 1 || members.iter().any(|&m| diagram.graph().find_edge(m, m).is_some());
         }
         let mut framed = vec![false; components.len()];
-        for stmt in &diagram.loops {
+        for stmt in diagram.loops() {
             let first = stmt.members.first().map(|m| component_of[m.index()]);
             let one_cycle =
                 first.is_some_and(|c| cyclic[c] && stmt.members.iter().all(|m| component_of[m.index()] == c));
@@ -339,7 +339,7 @@ impl Context<'_> {
         }
         // One note per unframed cycle, at the node its way back returns to.
         let mut noted = vec![false; components.len()];
-        for (position, edge) in self.diagram.edges.iter().enumerate() {
+        for (position, edge) in self.diagram.edges().iter().enumerate() {
             let c = component_of[edge.target.index()];
             if !self.analysis.flow.is_back[position] || framed[c] || noted[c] {
                 continue;
@@ -411,8 +411,8 @@ impl Context<'_> {
     /// next cross-lane message is B's reply to A.
     fn ping_pong(&self, out: &mut Vec<Diagnostic>) {
         let diagram = self.drawn;
-        let mut open: Option<(usize, usize, usize)> = None;
-        for (position, edge) in diagram.edges.iter().enumerate() {
+        let mut open: Option<(LaneId, LaneId, usize)> = None;
+        for (position, edge) in diagram.edges().iter().enumerate() {
             let from = diagram.node(edge.source).lane;
             let to = diagram.node(edge.target).lane;
             if from == to {
@@ -426,15 +426,17 @@ impl Context<'_> {
                             Code::W030,
                             format!(
                                 "request from `{}` to `{}` has no reply before this message",
-                                diagram.lanes[a].id, diagram.lanes[b].id
+                                diagram.lane(a).id,
+                                diagram.lane(b).id
                             ),
                             edge.span,
                             "next request",
                         )
-                        .with_label(diagram.edges[request].span, "the request")
+                        .with_label(diagram.edges()[request].span, "the request")
                         .with_help(format!(
                             "answer it first with an edge from lane `{}` back to `{}`",
-                            diagram.lanes[b].id, diagram.lanes[a].id
+                            diagram.lane(b).id,
+                            diagram.lane(a).id
                         )),
                     );
                     open = Some((from, to, position));
@@ -455,20 +457,20 @@ impl Context<'_> {
             node.id_span,
             "flow comes back into the start",
         )
-        .with_label(drawn.edges[incoming[0].index()].span, "this edge enters it");
+        .with_label(drawn.edges()[incoming[0].index()].span, "this edge enters it");
         let restarts: Vec<_> = self.analysis.reading.restarts.iter().filter(|restart| restart.start == start).collect();
         let Some(first) = restarts.first() else {
             return diagnostic
                 .with_help("a process starts once: let the edge return to the first task after the start instead");
         };
-        let next = drawn.edges[first.next.index()].target;
+        let next = drawn.edges()[first.next.index()].target;
         let mut diagnostic = diagnostic.with_help(format!(
             "a process starts once: the way back is read as returning to `{}`, the first step after the start; the fix points it there",
             drawn.node(next).id
         ));
         diagnostic.message = format!("{}; read as going round to `{}`", diagnostic.message, drawn.node(next).id);
         for restart in restarts {
-            let mut edge = drawn.edges[restart.edge.index()].clone();
+            let mut edge = drawn.edges()[restart.edge.index()].clone();
             edge.target = next;
             diagnostic = diagnostic.with_edit(edge.span, drawn.edge_statement(&edge));
         }
@@ -507,11 +509,11 @@ impl Context<'_> {
         ));
         // Deleting it says outright what the reading does, unless a loop
         // names it (the loop would then name a node that is not there).
-        let framed = drawn.loops.iter().any(|stmt| stmt.members.contains(&node));
+        let framed = drawn.loops().iter().any(|stmt| stmt.members.contains(&node));
         if !framed {
             diagnostic = diagnostic.with_edit(data.span, "");
             for &edge in &self.drawing.outgoing[node.index()] {
-                diagnostic = diagnostic.with_edit(drawn.edges[edge.index()].span, "");
+                diagnostic = diagnostic.with_edit(drawn.edges()[edge.index()].span, "");
             }
         }
         diagnostic
@@ -521,7 +523,7 @@ impl Context<'_> {
     fn readings(&self, out: &mut Vec<Diagnostic>) {
         let drawn = self.drawn;
         for reply in &self.analysis.reading.replies {
-            let edge = &drawn.edges[reply.edge.index()];
+            let edge = &drawn.edges()[reply.edge.index()];
             let requester = drawn.node(reply.requester);
             let replier = drawn.node(edge.source);
             let mut diagnostic = Diagnostic::new(
@@ -566,7 +568,7 @@ impl Context<'_> {
                         .continuations
                         .iter()
                         .map(|(route, target)| {
-                            let continuation = &drawn.edges[route[0].index()];
+                            let continuation = &drawn.edges()[route[0].index()];
                             let mut rewritten = edge.clone();
                             rewritten.target = *target;
                             rewritten.label = edge.label.clone().or_else(|| continuation.label.clone());
@@ -575,7 +577,7 @@ impl Context<'_> {
                         .collect();
                     diagnostic = diagnostic.with_edit(edge.span, statements.join("\n"));
                     for (route, _) in &reply.continuations {
-                        diagnostic = diagnostic.with_edit(drawn.edges[route[0].index()].span, "");
+                        diagnostic = diagnostic.with_edit(drawn.edges()[route[0].index()].span, "");
                     }
                 }
             }
@@ -590,7 +592,7 @@ impl Context<'_> {
                 "one of its outgoing edges is taken",
             );
             if let Some(&first) = self.analysis.flow.outgoing[task.index()].first() {
-                diagnostic = diagnostic.with_label(self.diagram.edges[first.index()].span, "an outcome");
+                diagnostic = diagnostic.with_label(self.diagram.edges()[first.index()].span, "an outcome");
             }
             out.push(
                 diagnostic
@@ -604,8 +606,8 @@ impl Context<'_> {
     /// question again with nothing in between that could change the answer.
     fn cycles_without_tasks(&self, out: &mut Vec<Diagnostic>) {
         let process = self.diagram;
-        for mut members in petgraph::algo::kosaraju_scc(&process.graph) {
-            let cyclic = members.len() > 1 || process.graph.find_edge(members[0], members[0]).is_some();
+        for mut members in petgraph::algo::kosaraju_scc(&process.graph()) {
+            let cyclic = members.len() > 1 || process.graph().find_edge(members[0], members[0]).is_some();
             if !cyclic || members.iter().any(|m| self.analysis.roles[m.index()].kind == Kind::Task) {
                 continue;
             }

@@ -37,7 +37,8 @@ pub fn title(diagram: &Diagram, node: NodeIndex) -> &str {
 
 /// The outcomes of a decision whose outgoing edges are `edges`, in order.
 pub fn outcomes(diagram: &Diagram, edges: &[EdgeIndex]) -> Vec<Outcome> {
-    let label = |edge: EdgeIndex| diagram.edges[edge.index()].label.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let label =
+        |edge: EdgeIndex| diagram.edges()[edge.index()].label.as_deref().map(str::trim).filter(|l| !l.is_empty());
     let default = edges.iter().copied().find(|&edge| label(edge).is_none()).or(edges.last().copied());
     let mut out: Vec<Outcome> = Vec::with_capacity(edges.len());
     for &edge in edges {
@@ -46,7 +47,7 @@ pub fn outcomes(diagram: &Diagram, edges: &[EdgeIndex]) -> Vec<Outcome> {
             Some(label) => label.to_owned(),
             None if is_default => String::new(),
             None => {
-                let target = diagram.edges[edge.index()].target;
+                let target = diagram.edges()[edge.index()].target;
                 let name = title(diagram, target).to_owned();
                 if out.iter().any(|other| other.value == name) {
                     format!("{name} ({})", diagram.node(target).id)

@@ -129,7 +129,7 @@ pub fn describe_steps(diagram: &Diagram, steps: &[Step]) -> String {
         parts.push(match step {
             Step::Start(node) => format!("{} starts", diagram.node(*node).id),
             Step::Fire { node, choice: Some(edge) } => {
-                let edge = &diagram.edges[edge.index()];
+                let edge = &diagram.edges()[edge.index()];
                 let target = &diagram.node(edge.target).id;
                 match &edge.label {
                     Some(label) => format!("{} chooses {label:?} (to {target})", diagram.node(*node).id),
@@ -138,7 +138,7 @@ pub fn describe_steps(diagram: &Diagram, steps: &[Step]) -> String {
             }
             Step::Fire { node, choice: None } => {
                 let outs: Vec<&str> = diagram
-                    .edges
+                    .edges()
                     .iter()
                     .filter(|edge| edge.source == *node)
                     .map(|edge| diagram.node(edge.target).id.as_str())

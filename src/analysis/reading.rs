@@ -117,14 +117,14 @@ struct Lines {
 
 impl Lines {
     fn new(drawn: &Diagram) -> Lines {
-        let count = drawn.nodes.len();
+        let count = drawn.nodes().len();
         let mut lines = Lines {
-            lines: Vec::with_capacity(drawn.edges.len()),
-            slots: Vec::with_capacity(drawn.edges.len()),
+            lines: Vec::with_capacity(drawn.edges().len()),
+            slots: Vec::with_capacity(drawn.edges().len()),
             out: vec![Vec::new(); count],
             inc: vec![Vec::new(); count],
         };
-        for (index, edge) in drawn.edges.iter().enumerate() {
+        for (index, edge) in drawn.edges().iter().enumerate() {
             let id =
                 lines.add(edge.source.index(), edge.target.index(), vec![EdgeIndex::new(index)], EdgeIndex::new(index));
             lines.slots.push(vec![id]);
@@ -177,19 +177,19 @@ impl Lines {
 const SEARCH_BUDGET: usize = 4_000_000;
 
 fn is_exclusive_split(drawn: &Diagram, node: usize, lines: &Lines) -> bool {
-    drawn.nodes[node].shape == Shape::Diamond && lines.outgoing(node).count() >= 2
+    drawn.nodes()[node].shape == Shape::Diamond && lines.outgoing(node).count() >= 2
 }
 
 /// Reads `drawn` as its author meant it (all but the labelled-outcome rule).
 pub fn read(drawn: &Diagram) -> Reading {
-    let count = drawn.nodes.len();
+    let count = drawn.nodes().len();
     let mut lines = Lines::new(drawn);
     let mut budget = SEARCH_BUDGET;
 
     // Replies: found on the drawing as it is, then rewritten from the
     // outermost requester in, so that a nested reply's requester already
     // has its final continuations when its own reply is rewritten.
-    let targets: Vec<usize> = drawn.edges.iter().map(|edge| edge.target.index()).collect();
+    let targets: Vec<usize> = drawn.edges().iter().map(|edge| edge.target.index()).collect();
     let drawn_out: Vec<Vec<EdgeIndex>> =
         (0..count).map(|n| lines.out[n].iter().map(|&id| EdgeIndex::new(id)).collect()).collect();
     let sources: Vec<NodeIndex> = (0..count).filter(|&n| lines.inc[n].is_empty()).map(NodeIndex::new).collect();
@@ -198,14 +198,14 @@ pub fn read(drawn: &Diagram) -> Reading {
     // of its source, and the path down the search tree between them is the
     // request, unless a decision that splits lies on it. The first edge of
     // that path is the request edge.
-    let mut is_reply = vec![false; drawn.edges.len()];
+    let mut is_reply = vec![false; drawn.edges().len()];
     let mut request_edges: Vec<Vec<EdgeIndex>> = vec![Vec::new(); count];
-    for (index, edge) in drawn.edges.iter().enumerate() {
+    for (index, edge) in drawn.edges().iter().enumerate() {
         let (u, v) = (edge.source.index(), edge.target.index());
         let candidate = search.is_back[index]
             && u != v
-            && drawn.nodes[u].lane != drawn.nodes[v].lane
-            && drawn.nodes[v].shape != Shape::Diamond
+            && drawn.nodes()[u].lane != drawn.nodes()[v].lane
+            && drawn.nodes()[v].shape != Shape::Diamond
             && !is_exclusive_split(drawn, u, &lines);
         if !candidate {
             continue;
@@ -215,7 +215,7 @@ pub fn read(drawn: &Diagram) -> Reading {
         while at != v && budget > 0 {
             budget -= 1;
             let Some(up) = search.parent[at] else { break };
-            let above = drawn.edges[up.index()].source.index();
+            let above = drawn.edges()[up.index()].source.index();
             if above != v && is_exclusive_split(drawn, above, &lines) {
                 break;
             }
@@ -229,7 +229,7 @@ pub fn read(drawn: &Diagram) -> Reading {
             }
         }
     }
-    let mut requesters: Vec<usize> = (0..drawn.edges.len()).filter(|&e| is_reply[e]).map(|e| targets[e]).collect();
+    let mut requesters: Vec<usize> = (0..drawn.edges().len()).filter(|&e| is_reply[e]).map(|e| targets[e]).collect();
     requesters.sort_by_key(|&v| (search.preorder[v], v));
     requesters.dedup();
     // Lines that are replies not rewritten yet: neither requests nor
@@ -251,7 +251,7 @@ pub fn read(drawn: &Diagram) -> Reading {
         }
         for &reply in &reply_lines {
             let (u, reply_route) = (lines.lines[reply].source, lines.lines[reply].route.clone());
-            let reply_label = drawn.edges[reply_route[0].index()].label.is_some();
+            let reply_label = drawn.edges()[reply_route[0].index()].label.is_some();
             let new: Vec<_> = continuations
                 .iter()
                 .map(|&c| {
@@ -291,14 +291,14 @@ pub fn read(drawn: &Diagram) -> Reading {
     let leads = |lines: &Lines, n: usize| lines.outgoing(n).next().is_some();
     let entered = |lines: &Lines, n: usize| lines.incoming(n).next().is_some();
     let starts: Vec<usize> = (0..count)
-        .filter(|&n| drawn.nodes[n].shape == Shape::Circle && !entered(&lines, n) && leads(&lines, n))
+        .filter(|&n| drawn.nodes()[n].shape == Shape::Circle && !entered(&lines, n) && leads(&lines, n))
         .collect();
     let mut ring_entry = None;
     let entries: Vec<usize> = if starts.is_empty() {
         let free: Vec<usize> = (0..count).filter(|&n| !entered(&lines, n) && leads(&lines, n)).collect();
         if !free.is_empty() {
             free
-        } else if drawn.edges.is_empty() {
+        } else if drawn.edges().is_empty() {
             (0..count).collect()
         } else {
             ring_entry = (0..count).find(|&n| leads(&lines, n));
@@ -335,7 +335,7 @@ pub fn read(drawn: &Diagram) -> Reading {
 /// Ways back into a start event: a circle that only edges closing cycles
 /// enter and that has one way on. Each way back is read as going on there.
 fn read_restarts(drawn: &Diagram, lines: &mut Lines) -> Vec<Restart> {
-    let count = drawn.nodes.len();
+    let count = drawn.nodes().len();
     let order = lines.in_order();
     let mut position = vec![usize::MAX; lines.lines.len()];
     for (at, &id) in order.iter().enumerate() {
@@ -352,7 +352,7 @@ fn read_restarts(drawn: &Diagram, lines: &mut Lines) -> Vec<Restart> {
     let search = depth_first(&targets, &outgoing, &sources);
     let mut restarts = Vec::new();
     for start in 0..count {
-        if drawn.nodes[start].shape != Shape::Circle {
+        if drawn.nodes()[start].shape != Shape::Circle {
             continue;
         }
         let ins: Vec<usize> = lines.incoming(start).collect();
@@ -376,10 +376,10 @@ fn read_restarts(drawn: &Diagram, lines: &mut Lines) -> Vec<Restart> {
 
 fn build_process(drawn: &Diagram, lines: &Lines, in_process: &[bool]) -> (Option<Diagram>, Vec<Vec<EdgeIndex>>) {
     let mut process = Diagram::new();
-    for lane in &drawn.lanes {
+    for lane in drawn.lanes() {
         process.add_lane(lane.clone());
     }
-    for node in &drawn.nodes {
+    for node in drawn.nodes() {
         process.add_node(node.clone());
     }
     let mut routes = Vec::new();
@@ -388,9 +388,9 @@ fn build_process(drawn: &Diagram, lines: &Lines, in_process: &[bool]) -> (Option
         if !in_process[line.source] || !in_process[line.target] {
             continue;
         }
-        let first = &drawn.edges[line.route[0].index()];
-        let last = line.route.last().map_or(first, |edge| &drawn.edges[edge.index()]);
-        let labelled = &drawn.edges[line.label_from.index()];
+        let first = &drawn.edges()[line.route[0].index()];
+        let last = line.route.last().map_or(first, |edge| &drawn.edges()[edge.index()]);
+        let labelled = &drawn.edges()[line.label_from.index()];
         process.add_edge(Edge {
             source: NodeIndex::new(line.source),
             target: NodeIndex::new(line.target),
@@ -405,7 +405,9 @@ fn build_process(drawn: &Diagram, lines: &Lines, in_process: &[bool]) -> (Option
         });
         routes.push(line.route.clone());
     }
-    process.loops = drawn.loops.clone();
+    for statement in drawn.loops() {
+        process.add_loop(statement.clone());
+    }
     (Some(process), routes)
 }
 
@@ -426,7 +428,7 @@ pub fn choice_candidates(
             }
             let mut labels: Vec<&str> = Vec::new();
             for edge in &outgoing[n] {
-                match process.edges[edge.index()].label.as_deref().map(str::trim) {
+                match process.edges()[edge.index()].label.as_deref().map(str::trim) {
                     Some(label) if !label.is_empty() && !labels.contains(&label) => labels.push(label),
                     _ => return false,
                 }

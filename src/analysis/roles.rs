@@ -72,9 +72,9 @@ pub fn roles(diagram: &Diagram, flow: &Flow) -> Vec<Role> {
 /// Roles with the tasks of `choices` read as choices between their
 /// outgoing edges instead of forks (see `reading`).
 pub fn roles_reading(diagram: &Diagram, flow: &Flow, choices: &[NodeIndex]) -> Vec<Role> {
-    (0..diagram.nodes.len())
+    (0..diagram.nodes().len())
         .map(|n| {
-            let node = &diagram.nodes[n];
+            let node = &diagram.nodes()[n];
             let ins = flow.incoming[n].len();
             let outs = flow.outgoing[n].len();
             let kind = kind_of(node.shape, ins, outs);

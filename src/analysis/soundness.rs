@@ -83,7 +83,7 @@ impl Game<'_> {
     }
 
     fn target(&self, edge: u32) -> NodeIndex {
-        self.diagram.edges[edge as usize].target
+        self.diagram.edges()[edge as usize].target
     }
 
     /// Parallel and nested joins wait for a token in every slot.
@@ -291,7 +291,7 @@ fn take_at(marking: &mut Marking, at: usize) {
 // Several per-node tables are read side by side; an index reads clearest.
 #[allow(clippy::needless_range_loop)]
 pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
-    let count = diagram.nodes.len();
+    let count = diagram.nodes().len();
     let mut findings = Vec::new();
     let mut parent: Vec<Option<(NodeIndex, EdgeIndex)>> = vec![None; count];
     let mut reached = vec![false; count];
@@ -301,7 +301,7 @@ pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
     }
     while let Some(node) = queue.pop_front() {
         for &edge in &flow.outgoing[node.index()] {
-            let target = diagram.edges[edge.index()].target;
+            let target = diagram.edges()[edge.index()].target;
             if !reached[target.index()] {
                 reached[target.index()] = true;
                 parent[target.index()] = Some((node, edge));
@@ -321,7 +321,7 @@ pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
     }
     while let Some(node) = queue.pop_front() {
         for &edge in &flow.incoming[node.index()] {
-            let source = diagram.edges[edge.index()].source;
+            let source = diagram.edges()[edge.index()].source;
             if !can_finish[source.index()] {
                 can_finish[source.index()] = true;
                 queue.push_back(source);
@@ -342,7 +342,7 @@ pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
         let mut stack = vec![NodeIndex::new(node)];
         while let Some(at) = stack.pop() {
             for &edge in &flow.outgoing[at.index()] {
-                let target = diagram.edges[edge.index()].target;
+                let target = diagram.edges()[edge.index()].target;
                 if !reported[target.index()] {
                     reported[target.index()] = true;
                     stack.push(target);
@@ -353,7 +353,7 @@ pub fn graph_findings(diagram: &Diagram, flow: &Flow) -> Vec<Finding> {
         let mut witness = Vec::new();
         let mut at = trap.first().copied().unwrap_or(NodeIndex::new(node));
         while let Some((previous, edge)) = parent[at.index()] {
-            let choice = (diagram.nodes[previous.index()].shape == crate::model::Shape::Diamond).then_some(edge);
+            let choice = (diagram.nodes()[previous.index()].shape == crate::model::Shape::Diamond).then_some(edge);
             witness.push(Step::Fire { node: previous, choice });
             at = previous;
         }
@@ -375,8 +375,10 @@ fn trapped_cycle(diagram: &Diagram, flow: &Flow, from: NodeIndex, can_finish: &[
     let mut path = vec![from];
     let mut at = from;
     loop {
-        let next =
-            flow.outgoing[at.index()].iter().map(|e| diagram.edges[e.index()].target).find(|t| !can_finish[t.index()]);
+        let next = flow.outgoing[at.index()]
+            .iter()
+            .map(|e| diagram.edges()[e.index()].target)
+            .find(|t| !can_finish[t.index()]);
         let Some(next) = next else { return path };
         if let Some(position) = path.iter().position(|&n| n == next) {
             return path.split_off(position);

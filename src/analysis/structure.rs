@@ -29,42 +29,23 @@ use crate::model::Diagram;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Region {
     /// One diagram node.
-    Node {
-        node: NodeIndex,
-    },
+    Node { node: NodeIndex },
     /// Regions run one after the other; always two or more.
-    Sequence {
-        parts: Vec<Region>,
-    },
+    Sequence { parts: Vec<Region> },
     /// Nothing: a branch that goes straight from its split to its join, or
     /// a process without nodes.
     Empty,
     /// All branches run; `split` is the forking node, `join` the node that
     /// waits for them (`None` where the branches end separately).
-    Parallel {
-        split: NodeIndex,
-        join: Option<NodeIndex>,
-        branches: Vec<Region>,
-    },
+    Parallel { split: NodeIndex, join: Option<NodeIndex>, branches: Vec<Region> },
     /// One branch runs; `split` is the decision (`None`: alternative starts).
-    Choice {
-        split: Option<NodeIndex>,
-        join: Option<NodeIndex>,
-        branches: Vec<Region>,
-    },
+    Choice { split: Option<NodeIndex>, join: Option<NodeIndex>, branches: Vec<Region> },
     /// `body` runs, then its last node decides to leave or to go round again
     /// through `back` (which may be absent).
-    Loop {
-        body: Box<Region>,
-        back: Option<Box<Region>>,
-    },
+    Loop { body: Box<Region>, back: Option<Box<Region>> },
     /// A part with one entry and one exit whose inside is no nesting of the
     /// others; `parts` are its regions in file order.
-    Unstructured {
-        entry: Option<NodeIndex>,
-        exit: Option<NodeIndex>,
-        parts: Vec<Region>,
-    },
+    Unstructured { entry: Option<NodeIndex>, exit: Option<NodeIndex>, parts: Vec<Region> },
 }
 
 #[derive(Debug, Clone)]
@@ -135,8 +116,8 @@ impl Region {
 type WorkGraph = StableDiGraph<Work, ()>;
 
 pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
-    let mut graph = WorkGraph::with_capacity(diagram.nodes.len() + 2, diagram.edges.len() * 2);
-    for node in 0..diagram.nodes.len() {
+    let mut graph = WorkGraph::with_capacity(diagram.nodes().len() + 2, diagram.edges().len() * 2);
+    for node in 0..diagram.nodes().len() {
         let index = NodeIndex::new(node);
         graph.add_node(Work {
             region: Region::Node { node: index },
@@ -145,11 +126,10 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
             is_virtual: false,
         });
     }
-    let virtual_work =
-        || Work { region: Region::Empty, entry: None, exit: None, is_virtual: true };
+    let virtual_work = || Work { region: Region::Empty, entry: None, exit: None, is_virtual: true };
     let source = graph.add_node(virtual_work());
     let sink = graph.add_node(virtual_work());
-    for edge in &diagram.edges {
+    for edge in diagram.edges() {
         graph.add_edge(edge.source, edge.target, ());
     }
     // Nodes left out of the process are no part of any region.
@@ -276,8 +256,7 @@ fn reduce_sequence(graph: &mut WorkGraph, first: NodeIndex) -> bool {
         graph.add_edge(first, successor, ());
     }
     let first_work = &mut graph[first];
-    first_work.region =
-        sequence(std::mem::replace(&mut first_work.region, Region::Empty), second_work.region);
+    first_work.region = sequence(std::mem::replace(&mut first_work.region, Region::Empty), second_work.region);
     first_work.exit = second_work.exit;
     true
 }

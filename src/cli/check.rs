@@ -97,7 +97,7 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
                     document = document.with_lint_options(*options);
                 }
                 let diagram = document.diagram();
-                let counts = (diagram.lanes.len(), diagram.nodes.len(), diagram.edges.len());
+                let counts = (diagram.lanes().len(), diagram.nodes().len(), diagram.edges().len());
                 let diagnostics = match extra {
                     Extra::None => document.diagnostics().to_vec(),
                     Extra::Lint { .. } => document.lint_diagnostics(),

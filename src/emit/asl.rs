@@ -18,7 +18,7 @@ pub fn resource(template: &str, diagram: &Diagram, node: Option<petgraph::graph:
     match node {
         Some(node) => {
             let data = diagram.node(node);
-            template.replace("{id}", &data.id).replace("{lane}", &diagram.lanes[data.lane].id)
+            template.replace("{id}", &data.id).replace("{lane}", &diagram.lane(data.lane).id)
         }
         None => template.replace("{id}", "task").replace("{lane}", "process"),
     }

@@ -4,28 +4,29 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Diagram, Edge, LaneIx, Loop};
+use crate::model::{Diagram, Edge, LaneId, Loop};
 use crate::syntax::strings::quote;
 
 pub fn to_string(diagram: &Diagram) -> String {
     let mut text = String::new();
-    for (lane_ix, lane) in diagram.lanes.iter().enumerate() {
-        if lane_ix > 0 {
+    for lane_ix in diagram.lane_ids() {
+        let lane = diagram.lane(lane_ix);
+        if lane_ix.index() > 0 {
             text.push('\n');
         }
         let _ = writeln!(text, "{} {{ # {}", lane.id, lane.label);
-        for node in diagram.nodes.iter().filter(|node| node.lane == lane_ix) {
+        for node in diagram.nodes().iter().filter(|node| node.lane == lane_ix) {
             let _ = write!(text, "{}: {}", node.id, node.shape);
             for attribute in &node.attributes {
                 let _ = write!(text, " {}:{}", attribute.key, quote(&attribute.value));
             }
             text.push('\n');
         }
-        for edge in diagram.edges.iter().filter(|edge| diagram.node(edge.source).lane == lane_ix) {
+        for edge in diagram.edges().iter().filter(|edge| diagram.node(edge.source).lane == lane_ix) {
             text.push_str(&edge_line(diagram, edge));
             text.push('\n');
         }
-        for stmt in diagram.loops.iter().filter(|stmt| loop_lane(diagram, stmt) == Some(lane_ix)) {
+        for stmt in diagram.loops().iter().filter(|stmt| loop_lane(diagram, stmt) == Some(lane_ix)) {
             text.push_str(&loop_line(diagram, stmt));
             text.push('\n');
         }
@@ -39,7 +40,7 @@ pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
 }
 
 /// A loop belongs in the lane of its first member.
-fn loop_lane(diagram: &Diagram, stmt: &Loop) -> Option<LaneIx> {
+fn loop_lane(diagram: &Diagram, stmt: &Loop) -> Option<LaneId> {
     stmt.members.first().map(|&first| diagram.node(first).lane)
 }
 

@@ -5,7 +5,7 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::model::{Attribute, Diagram};
+use crate::model::{Attribute, Diagram, LaneId};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -114,7 +114,7 @@ pub fn lane_type(id: &str, label: &str) -> &'static str {
 }
 
 pub fn build(diagram: &Diagram) -> GraphJson<'_> {
-    let lane_id = |lane: usize| diagram.lanes[lane].id.as_str();
+    let lane_id = |lane: LaneId| diagram.lane(lane).id.as_str();
     let nodes = diagram
         .node_indices()
         .map(|index| {
@@ -132,7 +132,7 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
         })
         .collect();
     let edges = diagram
-        .edges
+        .edges()
         .iter()
         .enumerate()
         .map(|(position, edge)| EdgeJson {
@@ -148,7 +148,7 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
         })
         .collect();
     let loops = diagram
-        .loops
+        .loops()
         .iter()
         .map(|stmt| LoopJson {
             condition: &stmt.condition,
@@ -157,7 +157,7 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
         .collect();
     GraphJson {
         lanes: diagram
-            .lanes
+            .lanes()
             .iter()
             .map(|lane| LaneJson { id: &lane.id, label: &lane.label, lane_type: lane_type(&lane.id, &lane.label) })
             .collect(),
@@ -165,11 +165,11 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
         edges,
         loops,
         stats: Stats {
-            lane_count: diagram.lanes.len(),
-            node_count: diagram.nodes.len(),
-            edge_count: diagram.edges.len(),
-            cross_lane_edges: diagram.edges.iter().filter(|edge| diagram.is_cross_lane(edge)).count(),
-            loop_count: diagram.loops.len(),
+            lane_count: diagram.lanes().len(),
+            node_count: diagram.nodes().len(),
+            edge_count: diagram.edges().len(),
+            cross_lane_edges: diagram.edges().iter().filter(|edge| diagram.is_cross_lane(edge)).count(),
+            loop_count: diagram.loops().len(),
         },
     }
 }

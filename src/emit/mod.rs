@@ -63,10 +63,10 @@ pub fn no_start_refusal(
     drawn: &crate::model::Diagram,
     analysis: &crate::analysis::Analysis,
 ) -> Option<crate::diagnostics::Diagnostic> {
-    if !analysis.flow.sources.is_empty() || drawn.edges.is_empty() {
+    if !analysis.flow.sources.is_empty() || drawn.edges().is_empty() {
         return None;
     }
-    let first = drawn.nodes.first()?;
+    let first = drawn.nodes().first()?;
     Some(
         crate::diagnostics::Diagnostic::new(
             crate::diagnostics::Code::E025,

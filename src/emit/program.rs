@@ -280,21 +280,21 @@ struct Search {
 
 impl<'a> Lowering<'a> {
     fn new(diagram: &'a Diagram, analysis: &'a Analysis) -> Lowering<'a> {
-        let count = diagram.nodes.len();
+        let count = diagram.nodes().len();
         let mut lowering = Lowering {
             diagram,
             analysis,
             kind: (0..count).map(|n| Item::Node(NodeIndex::new(n))).collect(),
             key: (0..count).map(|n| (n, 1)).collect(),
             owner: vec![None; count],
-            links: Vec::with_capacity(diagram.edges.len()),
+            links: Vec::with_capacity(diagram.edges().len()),
             out: vec![Vec::new(); count],
             inc: vec![Vec::new(); count],
             blocks: Vec::new(),
             names: Names::new(diagram, analysis),
             notes: Vec::new(),
         };
-        for (index, edge) in diagram.edges.iter().enumerate() {
+        for (index, edge) in diagram.edges().iter().enumerate() {
             lowering.link(edge.source.index(), edge.target.index(), Some(EdgeIndex::new(index)));
         }
         lowering
@@ -1071,7 +1071,7 @@ impl<'a> Lowering<'a> {
         let crossing = failed.iter().find_map(|c| c.link).and_then(|link| self.links[link].edge);
         if let Some(edge) = crossing {
             diagnostic =
-                diagnostic.with_label(self.diagram.edges[edge.index()].span, "this edge crosses between branches");
+                diagnostic.with_label(self.diagram.edges()[edge.index()].span, "this edge crosses between branches");
         }
         let reason = blocked.iter().rev().map(|(_, reason)| reason.as_str()).next().unwrap_or("its branches cross");
         diagnostic.with_help(format!(

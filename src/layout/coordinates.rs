@@ -9,7 +9,7 @@ use super::routing::{Channel, Plan};
 use super::sizes::Measured;
 use super::{LaneBand, NodeBox, Rect};
 use crate::analysis::{Around, Drawing};
-use crate::model::Diagram;
+use crate::model::{Diagram, LaneId};
 
 #[derive(Debug, Clone)]
 pub struct Geometry {
@@ -97,7 +97,7 @@ pub fn place(
         .collect();
 
     // A lane is at least as tall as its header label, written vertically.
-    for (lane, data) in diagram.lanes.iter().enumerate() {
+    for (lane, data) in diagram.lanes().iter().enumerate() {
         let first = grid.lane_first_row[lane];
         let last = first + grid.lane_rows[lane];
         let mut height: f32 = (first..last).map(|r| row_h[r] + hgap_h[r]).sum();
@@ -140,7 +140,7 @@ pub fn place(
             let bx = col_x[c] + (col_w[c] - m.width) / 2.0;
             let by = row_y[r] + above[r] - anchor(m);
             let offset = |rect: Rect| Rect { x: bx + rect.x, y: by + rect.y, width: rect.width, height: rect.height };
-            let data = &diagram.nodes[node];
+            let data = &diagram.nodes()[node];
             NodeBox {
                 node: petgraph::graph::NodeIndex::new(node),
                 shape: data.shape,
@@ -158,14 +158,18 @@ pub fn place(
         })
         .collect();
     let nodes_rects = nodes.iter().map(|n| n.bounds).collect();
-    let lanes = (0..diagram.lanes.len())
+    let lanes = (0..diagram.lanes().len())
         .map(|lane| {
             let first = grid.lane_first_row[lane];
             let last = first + grid.lane_rows[lane];
             let top = hgap_y[first];
             let bottom = if last == rows { height - MARGIN } else { hgap_y[last] };
             let rect = Rect { x: MARGIN, y: top, width: width - 2.0 * MARGIN, height: bottom - top };
-            LaneBand { lane, rect, header: Rect { x: MARGIN, y: top, width: HEADER_WIDTH, height: bottom - top } }
+            LaneBand {
+                lane: LaneId::new(lane),
+                rect,
+                header: Rect { x: MARGIN, y: top, width: HEADER_WIDTH, height: bottom - top },
+            }
         })
         .collect();
     Geometry { vgap_x, vgap_w, hgap_y, hgap_h, nodes, nodes_rects, lanes, width, height }

@@ -19,7 +19,7 @@ pub mod text;
 use petgraph::graph::NodeIndex;
 
 use crate::analysis::{Analysis, Kind};
-use crate::model::{Diagram, Shape, Side};
+use crate::model::{Diagram, LaneId, Shape, Side};
 
 /// A point or size in SVG user units (px).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -78,7 +78,7 @@ pub struct NodeBox {
     pub label_rect: Rect,
     /// The node's role in the process (start, end, task, decision, …).
     pub kind: Kind,
-    pub lane: usize,
+    pub lane: LaneId,
     pub column: usize,
     /// Row across the whole diagram (lanes stacked).
     pub row: usize,
@@ -86,7 +86,7 @@ pub struct NodeBox {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneBand {
-    pub lane: usize,
+    pub lane: LaneId,
     pub rect: Rect,
     /// The header strip with the display label.
     pub header: Rect,
@@ -168,7 +168,7 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
 fn loop_frames(diagram: &Diagram, nodes: &[NodeBox]) -> Vec<LoopFrame> {
     const PAD: f32 = 10.0;
     diagram
-        .loops
+        .loops()
         .iter()
         .enumerate()
         .filter_map(|(index, stmt)| {

@@ -37,13 +37,13 @@ impl Grid {
 const SWEEPS: usize = 2;
 
 pub fn order(diagram: &Diagram, drawing: &Drawing, layers: &[usize]) -> Grid {
-    let count = diagram.nodes.len();
-    let lanes = diagram.lanes.len().max(1);
+    let count = diagram.nodes().len();
+    let lanes = diagram.lanes().len().max(1);
     let columns = layers.iter().copied().max().map_or(1, |m| m + 1);
     // Groups: the nodes of one lane in one column, in file order to start.
     let mut groups: std::collections::BTreeMap<(usize, usize), Vec<usize>> = std::collections::BTreeMap::new();
     for (node, &layer) in layers.iter().enumerate() {
-        groups.entry((layer, diagram.nodes[node].lane)).or_default().push(node);
+        groups.entry((layer, diagram.nodes()[node].lane.index())).or_default().push(node);
     }
     let mut lane_rows = vec![1usize; lanes];
     for ((_, lane), members) in &groups {
@@ -69,7 +69,7 @@ pub fn order(diagram: &Diagram, drawing: &Drawing, layers: &[usize]) -> Grid {
         let rows: Vec<f32> = edges
             .iter()
             .map(|e| {
-                let edge = &diagram.edges[e.index()];
+                let edge = &diagram.edges()[e.index()];
                 let other = if forward { edge.source } else { edge.target };
                 row[other.index()] as f32
             })

@@ -23,12 +23,12 @@ type SideEnds = std::collections::HashMap<(usize, Side), Vec<(usize, bool, usize
 pub fn assign(diagram: &Diagram, geometry: &Geometry) -> Vec<(Port, Port)> {
     // (node, side) → the edge ends on it: (edge, is_source, other node).
     let mut ends: SideEnds = SideEnds::new();
-    for (index, edge) in diagram.edges.iter().enumerate() {
+    for (index, edge) in diagram.edges().iter().enumerate() {
         ends.entry((edge.source.index(), edge.source_handle)).or_default().push((index, true, edge.target.index()));
         ends.entry((edge.target.index(), edge.target_handle)).or_default().push((index, false, edge.source.index()));
     }
     let placeholder = Port { side: Side::Right, attach: Point::default(), exit: Point::default() };
-    let mut ports = vec![(placeholder, placeholder); diagram.edges.len()];
+    let mut ports = vec![(placeholder, placeholder); diagram.edges().len()];
     let mut keys: Vec<(usize, Side)> = ends.keys().copied().collect();
     keys.sort();
     for key in keys {

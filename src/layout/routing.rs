@@ -52,9 +52,9 @@ fn side_channel(side: Side, row: usize, column: usize) -> Channel {
 pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
     let mut tracks: HashMap<Channel, usize> = HashMap::new();
     let mut label_room: HashMap<Channel, f32> = HashMap::new();
-    let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges.len());
+    let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges().len());
     let mut uses: Vec<Use> = Vec::new();
-    for edge in &diagram.edges {
+    for edge in diagram.edges() {
         let (s, t) = (edge.source.index(), edge.target.index());
         let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
         let from = side_channel(edge.source_handle, rs, cs);
@@ -207,7 +207,7 @@ pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port
     let mut placed_labels: Vec<Rect> = Vec::new();
     let node_index = NodeIndex::new(&geometry.nodes_rects);
     diagram
-        .edges
+        .edges()
         .iter()
         .enumerate()
         .map(|(index, edge)| {

@@ -32,19 +32,19 @@ fn text_block(lines: &[String]) -> (f32, f32) {
 }
 
 pub fn measure(diagram: &Diagram) -> Vec<Measured> {
-    let mut used = vec![[false; 4]; diagram.nodes.len()];
+    let mut used = vec![[false; 4]; diagram.nodes().len()];
     let side_index = |side: Side| match side {
         Side::Left => 0,
         Side::Right => 1,
         Side::Top => 2,
         Side::Bottom => 3,
     };
-    for edge in &diagram.edges {
+    for edge in diagram.edges() {
         used[edge.source.index()][side_index(edge.source_handle)] = true;
         used[edge.target.index()][side_index(edge.target_handle)] = true;
     }
     diagram
-        .nodes
+        .nodes()
         .iter()
         .enumerate()
         .map(|(n, node)| {

@@ -40,7 +40,7 @@ pub fn sequential_number(id: &str) -> Option<usize> {
 
 fn id_numbering(diagram: &Diagram, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let mut numbers = Vec::new();
-    for node in &diagram.nodes {
+    for node in diagram.nodes() {
         match sequential_number(&node.id) {
             Some(number) => numbers.push((number, node)),
             None => diagnostics.push(
@@ -54,7 +54,7 @@ fn id_numbering(diagram: &Diagram, context: &Context<'_>, diagnostics: &mut Vec<
             ),
         }
     }
-    if !context.complete || numbers.len() != diagram.nodes.len() || numbers.is_empty() {
+    if !context.complete || numbers.len() != diagram.nodes().len() || numbers.is_empty() {
         return;
     }
     // Nodes dropped for an error still hold their number.
@@ -84,7 +84,7 @@ fn id_numbering(diagram: &Diagram, context: &Context<'_>, diagnostics: &mut Vec<
 }
 
 fn long_labels(diagram: &Diagram, diagnostics: &mut Vec<Diagnostic>) {
-    for node in &diagram.nodes {
+    for node in diagram.nodes() {
         let Some(attribute) = node.attributes.iter().find(|a| a.key == "label") else { continue };
         // A taskbox label is a title and items; each is shown on its own line.
         let parts: Vec<&str> = std::iter::once(node.title()).chain(node.checklist()).collect();
@@ -128,20 +128,20 @@ fn emoji(diagram: &Diagram, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     };
-    for lane in &diagram.lanes {
+    for lane in diagram.lanes() {
         report(&lane.label, lane.label_span.unwrap_or(lane.span), format!("the label of lane `{}`", lane.id));
     }
-    for node in &diagram.nodes {
+    for node in diagram.nodes() {
         for attribute in &node.attributes {
             report(&attribute.value, attribute.span, format!("the {} of `{}`", attribute.key, node.id));
         }
     }
-    for edge in &diagram.edges {
+    for edge in diagram.edges() {
         if let Some(label) = &edge.label {
             report(label, edge.label_span.unwrap_or(edge.span), "an edge label".to_owned());
         }
     }
-    for stmt in &diagram.loops {
+    for stmt in diagram.loops() {
         report(&stmt.condition, stmt.span, "a loop condition".to_owned());
     }
 }

@@ -73,8 +73,30 @@ impl fmt::Display for Side {
     }
 }
 
-/// An index into [`Diagram::lanes`].
-pub type LaneIx = usize;
+/// A node of the diagram: its position in [`Diagram::nodes`] and its index
+/// in [`Diagram::graph`], which are the same (petgraph's typed index).
+pub type NodeId = NodeIndex;
+
+/// An edge of the diagram: its position in [`Diagram::edges`] and its index
+/// in [`Diagram::graph`], which are the same (petgraph's typed index).
+pub type EdgeId = EdgeIndex;
+
+/// A lane of the diagram: its position in [`Diagram::lanes`], which is
+/// file order, so ids compare as the lanes stand top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LaneId(u32);
+
+impl LaneId {
+    /// The lane at `index` in file order.
+    pub fn new(index: usize) -> LaneId {
+        LaneId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    /// The lane's position in file order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
@@ -103,7 +125,7 @@ pub struct Node {
     pub shape: Shape,
     /// In written order, unknown keys included; a repeated key keeps its last value.
     pub attributes: Vec<Attribute>,
-    pub lane: LaneIx,
+    pub lane: LaneId,
     /// The id as written in the declaration.
     pub id_span: Span,
     /// The shape as written in the declaration.
@@ -150,8 +172,8 @@ impl Node {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
-    pub source: NodeIndex,
-    pub target: NodeIndex,
+    pub source: NodeId,
+    pub target: NodeId,
     pub source_handle: Side,
     pub target_handle: Side,
     /// False when the file left a handle out and it was inferred.
@@ -162,7 +184,7 @@ pub struct Edge {
     /// Edge attributes other than `label`, kept as written.
     pub attributes: Vec<Attribute>,
     /// The lane block the edge was written in; `None` outside every lane.
-    pub written_in: Option<LaneIx>,
+    pub written_in: Option<LaneId>,
     pub span: Span,
 }
 
@@ -170,34 +192,77 @@ pub struct Edge {
 pub struct Loop {
     pub condition: String,
     /// Members in the order listed (their execution order).
-    pub members: Vec<NodeIndex>,
-    pub written_in: Option<LaneIx>,
+    pub members: Vec<NodeId>,
+    pub written_in: Option<LaneId>,
     pub span: Span,
 }
 
-/// A resolved diagram. `nodes[i]` is the node at graph index `i`, and
-/// `edges[j]` the edge at graph edge index `j`: positions and graph indices
-/// are one and the same, so either can be used to reach the other.
+/// A resolved diagram. `nodes()[i]` is the node at graph index `i`, and
+/// `edges()[j]` the edge at graph edge index `j`: positions and graph
+/// indices are one and the same, so either can be used to reach the other.
+/// The fields are private so that this stays true: a diagram only grows
+/// through `add_lane`, `add_node`, `add_edge` and `add_loop`.
 #[derive(Debug, Clone, Default)]
 pub struct Diagram {
-    pub lanes: Vec<Lane>,
-    pub nodes: Vec<Node>,
-    /// In file order, which is the message order of the sequence view.
-    pub edges: Vec<Edge>,
-    pub loops: Vec<Loop>,
-    pub graph: DiGraph<usize, usize>,
+    lanes: Vec<Lane>,
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    loops: Vec<Loop>,
+    graph: DiGraph<(), ()>,
     by_id: HashMap<String, NodeIndex>,
     /// The first lane declared with each id.
-    lane_by_id: HashMap<String, LaneIx>,
+    lane_by_id: HashMap<String, LaneId>,
 }
 
 impl Diagram {
+    /// An empty diagram.
     pub fn new() -> Self {
         Diagram::default()
     }
 
-    pub fn add_lane(&mut self, lane: Lane) -> LaneIx {
-        let index = self.lanes.len();
+    /// The lanes in file order.
+    pub fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// The nodes in file order; `nodes()[i]` is graph node `i`.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The edges in file order, which is the message order of the sequence
+    /// view; `edges()[j]` is graph edge `j`.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// The `loop` statements in file order.
+    pub fn loops(&self) -> &[Loop] {
+        &self.loops
+    }
+
+    /// The graph of nodes and edges, for petgraph's algorithms.
+    pub fn graph(&self) -> &DiGraph<(), ()> {
+        &self.graph
+    }
+
+    /// The lane `id`.
+    pub fn lane(&self, id: LaneId) -> &Lane {
+        &self.lanes[id.index()]
+    }
+
+    /// The ids of the lanes, top to bottom.
+    pub fn lane_ids(&self) -> impl Iterator<Item = LaneId> + '_ {
+        (0..self.lanes.len()).map(LaneId::new)
+    }
+
+    /// The edge at `index`.
+    pub fn edge(&self, index: EdgeIndex) -> &Edge {
+        &self.edges[index.index()]
+    }
+
+    pub fn add_lane(&mut self, lane: Lane) -> LaneId {
+        let index = LaneId::new(self.lanes.len());
         self.lane_by_id.entry(lane.id.clone()).or_insert(index);
         self.lanes.push(lane);
         index
@@ -208,14 +273,14 @@ impl Diagram {
         if self.by_id.contains_key(&node.id) {
             return None;
         }
-        let index = self.graph.add_node(self.nodes.len());
+        let index = self.graph.add_node(());
         self.by_id.insert(node.id.clone(), index);
         self.nodes.push(node);
         Some(index)
     }
 
     pub fn add_edge(&mut self, edge: Edge) -> EdgeIndex {
-        let index = self.graph.add_edge(edge.source, edge.target, self.edges.len());
+        let index = self.graph.add_edge(edge.source, edge.target, ());
         self.edges.push(edge);
         index
     }
@@ -224,15 +289,20 @@ impl Diagram {
         self.by_id.get(id).copied()
     }
 
+    /// Adds a `loop` statement.
+    pub fn add_loop(&mut self, statement: Loop) {
+        self.loops.push(statement);
+    }
+
     pub fn node(&self, index: NodeIndex) -> &Node {
-        &self.nodes[self.graph[index]]
+        &self.nodes[index.index()]
     }
 
     pub fn node_by_id(&self, id: &str) -> Option<&Node> {
         self.node_index(id).map(|index| self.node(index))
     }
 
-    pub fn lane_index(&self, id: &str) -> Option<LaneIx> {
+    pub fn lane_index(&self, id: &str) -> Option<LaneId> {
         self.lane_by_id.get(id).copied()
     }
 
@@ -260,7 +330,7 @@ impl Diagram {
         let target_ref = if source.lane == target.lane {
             target.id.clone()
         } else {
-            format!("{}.{}", self.lanes[target.lane].id, target.id)
+            format!("{}.{}", self.lane(target.lane).id, target.id)
         };
         let mut line =
             format!("{}.handle({}) -> {}.handle({})", source.id, edge.source_handle, target_ref, edge.target_handle);

@@ -16,7 +16,7 @@ use crate::syntax::Span;
 /// A statement together with the lane block it was written in.
 struct Placed<'a, T> {
     statement: &'a T,
-    written_in: Option<LaneIx>,
+    written_in: Option<LaneId>,
 }
 
 struct Resolver<'a> {
@@ -54,7 +54,7 @@ pub fn resolve(file: &ast::SourceFile) -> (Diagram, Vec<Diagnostic>) {
     resolver.unusable_ids.extend(file.unreadable_node_ids.iter().map(String::as_str));
     let mut edges = Vec::new();
     let mut loops = Vec::new();
-    let mut lane_of_block: Vec<(LaneIx, &ast::LaneBlock)> = Vec::new();
+    let mut lane_of_block: Vec<(LaneId, &ast::LaneBlock)> = Vec::new();
 
     // Pass 1: lanes and nodes, so that pass 2 can resolve references anywhere.
     for item in &file.items {
@@ -92,10 +92,10 @@ pub fn resolve(file: &ast::SourceFile) -> (Diagram, Vec<Diagnostic>) {
 }
 
 impl<'a> Resolver<'a> {
-    fn lane(&mut self, block: &'a ast::LaneBlock) -> LaneIx {
+    fn lane(&mut self, block: &'a ast::LaneBlock) -> LaneId {
         let id = &block.id.value;
         if let Some(existing) = self.diagram.lane_index(id) {
-            let first = self.diagram.lanes[existing].span;
+            let first = self.diagram.lane(existing).span;
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::E008,
@@ -151,7 +151,7 @@ impl<'a> Resolver<'a> {
     fn statement(
         &mut self,
         statement: &'a Statement,
-        lane: Option<LaneIx>,
+        lane: Option<LaneId>,
         edges: &mut Vec<Placed<'a, ast::EdgeStmt>>,
         loops: &mut Vec<Placed<'a, ast::LoopStmt>>,
     ) {
@@ -169,7 +169,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn node(&mut self, decl: &'a ast::NodeDecl, lane: Option<LaneIx>) {
+    fn node(&mut self, decl: &'a ast::NodeDecl, lane: Option<LaneId>) {
         let id = decl.id.value.as_str();
         if let Some(&first) = self.first_declaration.get(id) {
             let free = self.next_free_id();
@@ -346,7 +346,7 @@ impl<'a> Resolver<'a> {
         let Some(index) = self.diagram.node_index(id) else {
             if !self.unusable_ids.contains(id) {
                 let near = match self.may_search() {
-                    true => closest(id, self.diagram.nodes.iter().map(|node| node.id.as_str())),
+                    true => closest(id, self.diagram.nodes().iter().map(|node| node.id.as_str())),
                     false => None,
                 };
                 let help = match near {
@@ -377,14 +377,14 @@ impl<'a> Resolver<'a> {
     fn check_prefix(&mut self, prefix: &Spanned<String>, index: NodeIndex) -> bool {
         let may_search = self.diagram.lane_index(&prefix.value).is_none() && self.may_search();
         let node = self.diagram.node(index);
-        let node_lane = &self.diagram.lanes[node.lane];
+        let node_lane = &self.diagram.lane(node.lane);
         if prefix.value == node_lane.id {
             return true;
         }
         match self.diagram.lane_index(&prefix.value) {
             None => {
                 let near = match may_search {
-                    true => closest(&prefix.value, self.diagram.lanes.iter().map(|lane| lane.id.as_str())),
+                    true => closest(&prefix.value, self.diagram.lanes().iter().map(|lane| lane.id.as_str())),
                     false => None,
                 };
                 let help = match near {
@@ -495,7 +495,7 @@ impl<'a> Resolver<'a> {
 
         let source_id = self.diagram.node(source).id.clone();
         let target_id = self.diagram.node(target).id.clone();
-        let target_lane_id = self.diagram.lanes[target_lane].id.clone();
+        let target_lane_id = self.diagram.lane(target_lane).id.clone();
         let label_attribute = attributes.iter().find(|a| a.key == "label");
         let label = label_attribute.map(|a| a.value.clone());
         let label_span = label_attribute.map(|a| a.span);
@@ -557,15 +557,15 @@ impl<'a> Resolver<'a> {
     }
 
     /// W005 when a statement stands outside the lane it belongs in.
-    fn misplaced(&mut self, written_in: Option<LaneIx>, belongs_in: LaneIx, span: Span, what: &str, owner_id: &str) {
+    fn misplaced(&mut self, written_in: Option<LaneId>, belongs_in: LaneId, span: Span, what: &str, owner_id: &str) {
         if written_in == Some(belongs_in) {
             return;
         }
-        let lane_id = self.diagram.lanes[belongs_in].id.clone();
+        let lane_id = self.diagram.lane(belongs_in).id.clone();
         let (message, label) = match written_in {
             None => (format!("{what} written outside any lane"), "outside every lane block".to_owned()),
             Some(other) => (
-                format!("{what} written in lane `{}`", self.diagram.lanes[other].id),
+                format!("{what} written in lane `{}`", self.diagram.lane(other).id),
                 format!("but `{owner_id}` is in lane `{lane_id}`"),
             ),
         };
@@ -606,7 +606,7 @@ impl<'a> Resolver<'a> {
             self.misplaced(placed.written_in, lane, stmt.span, "loop", &id);
         }
         if members.len() == stmt.members.len() {
-            self.diagram.loops.push(Loop {
+            self.diagram.add_loop(Loop {
                 condition: stmt.condition.value.clone(),
                 members,
                 written_in: placed.written_in,
@@ -615,15 +615,15 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn empty_lanes(&mut self, blocks: &[(LaneIx, &ast::LaneBlock)]) {
-        let mut populated = vec![false; self.diagram.lanes.len()];
-        for node in &self.diagram.nodes {
-            populated[node.lane] = true;
+    fn empty_lanes(&mut self, blocks: &[(LaneId, &ast::LaneBlock)]) {
+        let mut populated = vec![false; self.diagram.lanes().len()];
+        for node in self.diagram.nodes() {
+            populated[node.lane.index()] = true;
         }
         let mut reported = HashSet::new();
         for (lane, block) in blocks {
             let declares_nodes = block.statements.iter().any(|s| matches!(s, Statement::Node(_)));
-            if !populated[*lane] && !declares_nodes && reported.insert(*lane) {
+            if !populated[lane.index()] && !declares_nodes && reported.insert(*lane) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::W015,
@@ -676,7 +676,7 @@ impl AttributeOwner {
 
 /// The handles the formatter writes for an edge that names none: along the
 /// lane left to right, down the lanes bottom to top, up the lanes top to bottom.
-pub fn infer_handles(source_lane: LaneIx, target_lane: LaneIx) -> (Side, Side) {
+pub fn infer_handles(source_lane: LaneId, target_lane: LaneId) -> (Side, Side) {
     use std::cmp::Ordering;
     match target_lane.cmp(&source_lane) {
         Ordering::Equal => (Side::Right, Side::Left),
@@ -719,9 +719,9 @@ mod tests {
         let again = crate::load(&fixed);
         assert!(again.diagnostics.iter().all(|d| d.code != Code::W009));
         let kept = |loaded: &crate::Loaded| -> Vec<(String, String)> {
-            loaded.diagram.edges[0].attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect()
+            loaded.diagram.edges()[0].attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect()
         };
         assert_eq!(kept(&again), kept(&loaded));
-        assert_eq!(again.diagram.edges[0].label.as_deref(), Some("go"));
+        assert_eq!(again.diagram.edges()[0].label.as_deref(), Some("go"));
     }
 }

@@ -200,9 +200,9 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
 
     let mut lanes = Group::new().set("class", "lanes");
     for band in &layout.lanes {
-        let lane = &diagram.lanes[band.lane];
+        let lane = &diagram.lane(band.lane);
         // Alternate tints so bands read at a glance.
-        let band_class = if band.lane % 2 == 0 { "lane-band even" } else { "lane-band odd" };
+        let band_class = if band.lane.index() % 2 == 0 { "lane-band even" } else { "lane-band odd" };
         let (cx, cy) = (band.header.x + band.header.width / 2.0, band.header.y + band.header.height / 2.0);
         lanes = lanes.add(
             Group::new()
@@ -317,7 +317,7 @@ fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
             .set("class", "node")
             .set("data-id", node.id.as_str())
             .set("data-shape", node.shape.name())
-            .set("data-lane", diagram.lanes[node.lane].id.as_str())
+            .set("data-lane", diagram.lane(node.lane).id.as_str())
             .set("data-kind", kind)
             .add(Title::new(format!("{}: {}", node.id, node.display_label())));
         group = match node_box.shape {
@@ -394,7 +394,7 @@ fn edges_svg(diagram: &Diagram, layout: &Layout) -> String {
     let mut body = String::new();
     body.push_str("<g class=\"edges\">\n");
     for path in &layout.edges {
-        let edge = &diagram.edges[path.edge];
+        let edge = &diagram.edges()[path.edge];
         let (from, to) = (&diagram.node(edge.source).id, &diagram.node(edge.target).id);
         let title = match &edge.label {
             Some(label) => format!("{from} → {to}: {label}"),

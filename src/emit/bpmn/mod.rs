@@ -236,7 +236,7 @@ impl Builder<'_> {
             Origin::Node(node) => self.node_ids[node.index()].clone(),
             _ => self.unique_id(id),
         };
-        let lane = origin.node().map_or(0, |node| self.diagram.node(node).lane);
+        let lane = origin.node().map_or(0, |node| self.diagram.node(node).lane.index());
         self.elements.push(Element {
             id,
             di_id: String::new(),
@@ -269,16 +269,16 @@ impl Builder<'_> {
         // Node ids are identifiers (a letter or `_` first), so they are
         // valid NCNames as they are; reserve them before any generated id,
         // so added gateways never take a node's id.
-        self.node_ids = diagram.nodes.iter().map(|node| self.unique_id(node.id.clone())).collect();
+        self.node_ids = diagram.nodes().iter().map(|node| self.unique_id(node.id.clone())).collect();
         let sources = &self.analysis.flow.sources;
         let several_starts = sources.len() > 1;
-        let mut attach: Vec<Option<Attach>> = Vec::with_capacity(diagram.nodes.len());
-        for n in 0..diagram.nodes.len() {
+        let mut attach: Vec<Option<Attach>> = Vec::with_capacity(diagram.nodes().len());
+        for n in 0..diagram.nodes().len() {
             let node = NodeIndex::new(n);
             let in_process = self.analysis.reading.in_process[n];
             attach.push(in_process.then(|| self.node_elements(node, several_starts)));
         }
-        for (index, edge) in diagram.edges.iter().enumerate() {
+        for (index, edge) in diagram.edges().iter().enumerate() {
             let (Some(from), Some(to)) = (&attach[edge.source.index()], &attach[edge.target.index()]) else {
                 continue;
             };
@@ -306,7 +306,7 @@ impl Builder<'_> {
         }
         self.conditions();
         let mut lanes: Vec<Lane> = diagram
-            .lanes
+            .lanes()
             .iter()
             .enumerate()
             .map(|(lane, data)| Lane {
