@@ -11,10 +11,13 @@ use serde::Serialize;
 
 use crate::syntax::Span;
 
+/// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The file cannot be used as it is; the command fails.
     Error,
+    /// The file can be used, but something is off.
     Warning,
     /// Worth knowing, never a reason to fail.
     Info,
@@ -32,13 +35,16 @@ impl fmt::Display for Severity {
 
 macro_rules! catalogue {
     ($($code:ident => $severity:ident, $slug:literal, $title:literal;)*) => {
-        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings.
+        /// A stable diagnostic code: `E…` errors, `W…` warnings, `I…` notes
+        /// (see docs/lints.md).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($code,)* }
+        pub enum Code { $(#[doc = $title] $code,)* }
 
         impl Code {
+            /// Every code, in catalogue order.
             pub const ALL: &'static [Code] = &[$(Code::$code,)*];
 
+            /// The code as written: `E003`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$code => stringify!($code),)* }
             }
@@ -156,13 +162,17 @@ impl Code {
     }
 }
 
+/// A place in the file with what is said about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
+    /// The bytes pointed at.
     pub span: Span,
+    /// What is said about them.
     pub text: String,
 }
 
 impl Label {
+    /// A label saying `text` about `span`.
     pub fn new(span: Span, text: impl Into<String>) -> Self {
         Label { span, text: text.into() }
     }
@@ -171,18 +181,26 @@ impl Label {
 /// Replace the text at `span` with `replacement` (an empty span inserts).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
+    /// The bytes replaced.
     pub span: Span,
+    /// What replaces them.
     pub replacement: String,
 }
 
 /// One finding. Built with [`Diagnostic::new`] and the chained setters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The stable code.
     pub code: Code,
+    /// How serious it is (the code's, unless a policy changed it).
     pub severity: Severity,
+    /// What was found, in one sentence.
     pub message: String,
+    /// The place the finding is about.
     pub primary: Label,
+    /// Other places that matter (the fork and the join, the first declaration).
     pub secondary: Vec<Label>,
+    /// How to fix it.
     pub help: Option<String>,
     /// Edits that turn a tolerated form into the canonical one without
     /// changing what the diagram means; empty when no such fix exists.
@@ -190,6 +208,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `code` about `span`, labelled `label`.
     pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -216,16 +235,19 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary label.
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.secondary.push(Label::new(span, text));
         self
     }
 
+    /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -336,14 +358,18 @@ mod tests {
 /// Per-run severity changes: `--deny`, `--allow`, `--warn`.
 #[derive(Debug, Clone, Default)]
 pub struct SeverityPolicy {
+    /// `--deny warnings`: every warning is an error.
     pub deny_warnings: bool,
     overrides: Vec<(Code, Option<Severity>)>,
 }
 
+/// Why a severity option was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
+    /// The text names no code.
     #[error("`{0}` is not a diagnostic code (codes look like E003 or W012; `warnings` means all warnings)")]
     UnknownCode(String),
+    /// Errors cannot be lowered.
     #[error("{0} is an error and cannot be allowed or turned into a warning")]
     ErrorNotAdjustable(Code),
 }

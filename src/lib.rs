@@ -1,8 +1,39 @@
+#![warn(missing_docs)]
 //! flowzap: an offline compiler, linter and renderer for FlowZap Code.
 //!
-//! The pipeline runs one way: [`syntax`] reads text into a spanned tree,
-//! [`model`] resolves it into a [`model::Diagram`] with a petgraph graph, and
-//! [`emit`] writes it out again. [`load`] runs the front end in one call.
+//! Start with [`Document`]: made from the text of a `.fz` file, it runs each
+//! stage of the pipeline the first time something asks for it, and only
+//! once, whatever is asked after.
+//!
+//! ```
+//! use flowzap::{CompileOptions, Document, Target, Theme};
+//!
+//! let document = Document::new(
+//!     "desk { # Help desk\n\
+//!        n1: circle label:\"Ticket\"\n\
+//!        n2: rectangle label:\"Answer\"\n\
+//!        n3: circle label:\"Closed\"\n\
+//!        n1.handle(right) -> n2.handle(left)\n\
+//!        n2.handle(right) -> n3.handle(left)\n\
+//!      }\n",
+//! );
+//! // Everything the file and the analysis say, by position.
+//! assert!(document.lint_diagnostics().iter().all(|finding| !finding.is_error()));
+//! // The swimlane picture, and two compiled forms of the same process.
+//! let svg = document.svg(Theme::Light).unwrap();
+//! assert!(svg.contains("Answer"));
+//! let bpmn = document.compile(Target::Bpmn, &CompileOptions::default()).unwrap();
+//! assert!(bpmn.text.contains("<userTask id=\"n2\" name=\"Answer\""));
+//! let asl = document.compile(Target::Asl, &CompileOptions::default()).unwrap();
+//! assert!(asl.text.contains("\"StartAt\""));
+//! ```
+//!
+//! The stages, in the order data flows, are modules of their own:
+//! [`syntax`] reads text into a spanned tree, [`model`] resolves it into a
+//! [`model::Diagram`] over a petgraph graph, [`analysis`] reads the drawing
+//! as a process (roles, joins, structure tree, soundness, lint rules),
+//! [`layout`] places it, [`render`] draws it, and [`emit`] compiles it.
+//! Every problem is a [`diagnostics::Diagnostic`] with a stable code.
 
 pub mod analysis;
 pub mod diagnostics;
@@ -26,6 +57,7 @@ use syntax::ast::SourceFile;
 /// A file read by the front end: its tree, its model and all its findings.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The syntax tree, with byte spans.
     pub syntax: SourceFile,
     /// Everything that resolved; incomplete when there are errors.
     pub diagram: Diagram,
@@ -34,6 +66,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -8,6 +8,7 @@ use crate::model::Diagram;
 use crate::syntax::ast::{Item, SourceFile, Statement};
 use crate::syntax::Span;
 
+/// The bounds of one run; each has a code and a flag that raises it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of one input file (E031).
@@ -21,6 +22,7 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The bounds a run has unless told otherwise.
     pub const DEFAULT: Limits =
         Limits { input_bytes: 64 << 20, nodes: 500_000, label_chars: 10_000, png_pixels: 64_000_000 };
 }

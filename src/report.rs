@@ -11,17 +11,21 @@ use crate::syntax::{display_text, LineIndex, Span};
 
 /// A file's text with what is needed to point into it.
 pub struct SourceText {
+    /// How the file is named in reports.
     pub name: String,
+    /// The file's text.
     pub text: String,
     lines: LineIndex,
 }
 
 impl SourceText {
+    /// The text of the file called `name`.
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let lines = LineIndex::new(&text);
         SourceText { name: name.into(), text, lines }
     }
 
+    /// Line and column (from 1, columns in characters) of byte `offset`.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let at = self.lines.locate(&self.text, offset);
         (at.line, at.column)
@@ -31,8 +35,11 @@ impl SourceText {
 /// How a report is drawn on a terminal.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
+    /// Whether to use terminal colours.
     pub color: bool,
+    /// Whether to draw with Unicode box characters.
     pub unicode: bool,
+    /// Columns to wrap at.
     pub width: usize,
 }
 
@@ -220,36 +227,60 @@ pub fn render_human(source: &SourceText, diagnostics: &[Diagnostic], style: Styl
 /// thousand copies of one mistake hide every other finding.
 const SHOWN_PER_CODE: usize = 50;
 
+/// A label of a finding in JSON.
 #[derive(Serialize)]
 pub struct JsonLabel {
+    /// What it says.
     pub label: String,
+    /// Whether it is the finding's main place.
     pub primary: bool,
+    /// First line (from 1).
     pub line: usize,
+    /// First column (from 1, in characters).
     pub column: usize,
+    /// Last line.
     pub end_line: usize,
+    /// Column after the last character.
     pub end_column: usize,
 }
 
+/// One edit of a fix in JSON.
 #[derive(Serialize)]
 pub struct JsonEdit {
+    /// First line (from 1).
     pub line: usize,
+    /// First column (from 1, in characters).
     pub column: usize,
+    /// Last line.
     pub end_line: usize,
+    /// Column after the last character replaced.
     pub end_column: usize,
+    /// The replacement text.
     pub replacement: String,
 }
 
+/// A finding in JSON, the shape every command's `--format json` prints.
 #[derive(Serialize)]
 pub struct JsonDiagnostic {
+    /// The code (`E003`).
     pub code: &'static str,
+    /// How serious it is.
     pub severity: Severity,
+    /// What was found.
     pub message: String,
+    /// The file's name as given.
     pub file: String,
+    /// First line of the main place (from 1).
     pub line: usize,
+    /// First column of the main place (from 1, in characters).
     pub column: usize,
+    /// Last line of the main place.
     pub end_line: usize,
+    /// Column after the main place.
     pub end_column: usize,
+    /// Every label, the main one first.
     pub labels: Vec<JsonLabel>,
+    /// How to fix it.
     pub help: Option<String>,
     /// Edits that apply the fix-it; empty when there is none.
     pub fix: Vec<JsonEdit>,
@@ -261,6 +292,7 @@ fn json_label(source: &SourceText, span: Span, label: &str, primary: bool) -> Js
     JsonLabel { label: label.to_owned(), primary, line, column, end_line, end_column }
 }
 
+/// `diagnostic` about `source` as JSON, with line and column positions.
 pub fn to_json(source: &SourceText, diagnostic: &Diagnostic) -> JsonDiagnostic {
     let primary = json_label(source, diagnostic.primary.span, &diagnostic.primary.text, true);
     let mut labels = vec![];

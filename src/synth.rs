@@ -8,10 +8,12 @@ use std::fmt::Write as _;
 pub struct SplitMix(u64);
 
 impl SplitMix {
+    /// A generator seeded with `seed`: the same seed gives the same numbers.
     pub fn new(seed: u64) -> Self {
         SplitMix(seed)
     }
 
+    /// The next number.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

@@ -9,6 +9,8 @@ use petgraph::Direction;
 
 use crate::model::Diagram;
 
+/// The control flow of a process: edges per node in file order, back edges, the forward graph and
+/// its dominator trees.
 pub struct Flow {
     /// Out-edges of each node in file order (petgraph keeps them reversed).
     pub outgoing: Vec<Vec<EdgeIndex>>,
@@ -26,9 +28,13 @@ pub struct Flow {
     /// The forward graph: diagram nodes keep their indices, then the virtual
     /// source and sink; back edges left out.
     pub forward: DiGraph<(), ()>,
+    /// The added node every entry hangs off in the forward graph.
     pub virtual_source: NodeIndex,
+    /// The added node every exit leads to in the forward graph.
     pub virtual_sink: NodeIndex,
+    /// Dominators of the forward graph from the virtual source.
     pub dominators: Dominators<NodeIndex>,
+    /// Post-dominators of the forward graph (dominators of its reverse from the virtual sink).
     pub post_dominators: Dominators<NodeIndex>,
     /// Depth of each forward-graph node in the dominator tree.
     depth: Vec<usize>,
@@ -101,10 +107,12 @@ impl Flow {
         }
     }
 
+    /// The forward (not back) edges into `node`, in file order.
     pub fn forward_in(&self, node: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
         self.incoming[node.index()].iter().copied().filter(|edge| !self.is_back[edge.index()])
     }
 
+    /// The forward (not back) edges out of `node`, in file order.
     pub fn forward_out(&self, node: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
         self.outgoing[node.index()].iter().copied().filter(|edge| !self.is_back[edge.index()])
     }

@@ -14,6 +14,7 @@ use super::groups::Groups;
 use super::roles::{split_at, Role, Split};
 use crate::model::Diagram;
 
+/// How a node with several incoming edges treats its arrivals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Join {
     /// Fewer than two incoming edges.
@@ -35,13 +36,16 @@ pub enum Join {
     Mixed,
 }
 
+/// The join type of one node and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinInfo {
+    /// How the node treats its arrivals.
     pub join: Join,
     /// For each pair of forward incoming edges that parted at a fork, and
     /// each that parted at a decision, one example: (edge, edge, split node;
     /// `None` for the choice between alternative starts).
     pub parallel_pair: Option<(EdgeIndex, EdgeIndex, Option<NodeIndex>)>,
+    /// One pair of incoming edges that parted at a decision, if any (edge, edge, split).
     pub exclusive_pair: Option<(EdgeIndex, EdgeIndex, Option<NodeIndex>)>,
     /// Forward incoming edges grouped into alternatives: a parallel or nested
     /// join waits for a token in every slot.
@@ -52,6 +56,7 @@ pub struct JoinInfo {
 /// every edge.
 const ALL_PAIRS_UP_TO: usize = 32;
 
+/// The join type of every node, by the common dominator of each pair of its incoming edges.
 pub fn type_joins(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Vec<JoinInfo> {
     (0..diagram.nodes().len())
         .map(|n| {

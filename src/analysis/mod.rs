@@ -8,7 +8,7 @@
 pub mod around;
 pub mod drawing;
 pub mod flow;
-pub mod groups;
+pub(crate) mod groups;
 pub mod joins;
 mod lints;
 pub mod outcomes;
@@ -32,6 +32,7 @@ use crate::model::Diagram;
 use flow::Flow;
 use petgraph::graph::NodeIndex;
 
+/// Bounds of the analysis that a user can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// More outgoing edges than this on one node is a finding (W028).
@@ -46,16 +47,22 @@ impl Default for Options {
     }
 }
 
+/// Everything the analysis found about one diagram.
 pub struct Analysis {
     /// How the drawing was read; [`Analysis::process`] is the diagram as read.
     pub reading: Reading,
+    /// The control flow of the process as read.
     pub flow: Flow,
+    /// The role of each node of the process, by node index.
     pub roles: Vec<Role>,
+    /// The join type of each node, by node index.
     pub joins: Vec<JoinInfo>,
+    /// The process structure tree.
     pub structure: Region,
     /// True when the structure alone proves every run ends properly, so the
     /// token game was not needed.
     pub sound_by_structure: bool,
+    /// What the soundness check found: deadlocks, double arrivals, livelocks, unreachable nodes.
     pub findings: Vec<Finding>,
     /// The edges as drawn, for what is about the picture.
     pub drawing: Drawing,
@@ -97,6 +104,8 @@ impl Parts {
 /// by one (each try is a whole analysis); all of them are tried at once.
 const CHOICES_TRIED_ONE_BY_ONE: usize = 24;
 
+/// Reads the drawing and analyses the process (roles, joins, structure, soundness) without telling
+/// the findings as diagnostics; see [`lint`] for those.
 pub fn analyse(diagram: &Diagram, options: &Options) -> Analysis {
     let mut reading = reading::read(diagram);
     let (parts, choices) = {

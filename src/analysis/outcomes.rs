@@ -8,11 +8,14 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use crate::model::Diagram;
 
+/// One outgoing edge of a decision, as every compile target tests it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The edge.
     pub edge: EdgeIndex,
     /// The value that chooses this outcome (for the default: its label, if any).
     pub value: String,
+    /// Whether it is taken when the value matches no other outcome.
     pub is_default: bool,
 }
 

@@ -31,6 +31,7 @@ use crate::model::{Diagram, Edge, Shape};
 /// A drawn edge read as the reply to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
+    /// The drawn edge back into the requester.
     pub edge: EdgeIndex,
     /// The node that made the request and gets the reply.
     pub requester: NodeIndex,
@@ -43,7 +44,9 @@ pub struct Reply {
 /// A drawn edge back into a start event, read as restarting what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restart {
+    /// The drawn edge back into the start.
     pub edge: EdgeIndex,
+    /// The start event it points at.
     pub start: NodeIndex,
     /// The start's one outgoing edge, which the way back now takes.
     pub next: EdgeIndex,
@@ -52,11 +55,13 @@ pub struct Restart {
 /// A node left out of the process because no start reaches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LeftOut {
+    /// The node.
     pub node: NodeIndex,
     /// It has no incoming edge of its own: drawn as if it were a start.
     pub stray_entry: bool,
 }
 
+/// How the drawing is read as a process: the conventions found, and the process they give.
 #[derive(Debug, Clone)]
 pub struct Reading {
     /// `None` when the process is the drawing itself.
@@ -65,8 +70,11 @@ pub struct Reading {
     routes: Vec<Vec<EdgeIndex>>,
     /// `in_process[n]`: a start reaches node `n`.
     pub in_process: Vec<bool>,
+    /// Edges read as replies.
     pub replies: Vec<Reply>,
+    /// Edges read as restarts.
     pub restarts: Vec<Restart>,
+    /// Nodes left out of the process.
     pub left_out: Vec<LeftOut>,
     /// Tasks whose labelled outgoing edges are read as a choice.
     pub choices: Vec<NodeIndex>,
@@ -90,6 +98,7 @@ impl Reading {
         }
     }
 
+    /// Whether `node` is a task whose labelled outgoing edges are read as a choice.
     pub fn is_choice(&self, node: NodeIndex) -> bool {
         self.choices.contains(&node)
     }

@@ -59,12 +59,16 @@ pub enum Split {
     Exclusive,
 }
 
+/// What a node is and does in the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Role {
+    /// The kind of step.
     pub kind: Kind,
+    /// What happens to a token leaving it.
     pub split: Split,
 }
 
+/// The role of every node, by node index, from shapes and the flow.
 pub fn roles(diagram: &Diagram, flow: &Flow) -> Vec<Role> {
     roles_reading(diagram, flow, &[])
 }

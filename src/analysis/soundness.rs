@@ -28,37 +28,74 @@ pub const DEFAULT_MAX_STATES: usize = 100_000;
 /// One move of the token game.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
+    /// A token is put on this start.
     Start(NodeIndex),
     /// `node` fires; `choice` is the edge a decision took.
     Fire {
+        /// The node that fires.
         node: NodeIndex,
+        /// The outgoing edge a decision took; `None` when all were taken.
         choice: Option<EdgeIndex>,
     },
 }
 
+/// What the soundness check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
     /// Tokens remain but nothing can move: each waiting join with the
     /// incoming edges it still waits on.
-    Deadlock { waiting: Vec<(NodeIndex, Vec<EdgeIndex>)>, witness: Vec<Step> },
+    Deadlock {
+        /// Each join that waits, with the edges it still waits on.
+        waiting: Vec<(NodeIndex, Vec<EdgeIndex>)>,
+        /// The shortest run that gets stuck.
+        witness: Vec<Step>,
+    },
     /// Two tokens reach `node` at once, through `edges`.
-    LackOfSynchronisation { node: NodeIndex, edges: Vec<EdgeIndex>, witness: Vec<Step> },
+    LackOfSynchronisation {
+        /// The node meant to run once.
+        node: NodeIndex,
+        /// The edges the two tokens arrive on.
+        edges: Vec<EdgeIndex>,
+        /// The shortest run that gets there.
+        witness: Vec<Step>,
+    },
     /// A cycle of `nodes` that a run can enter and never leave.
-    Livelock { nodes: Vec<NodeIndex>, witness: Vec<Step> },
+    Livelock {
+        /// The nodes of the cycle.
+        nodes: Vec<NodeIndex>,
+        /// The shortest run into it.
+        witness: Vec<Step>,
+    },
     /// A node no start reaches, left out of the process; `stray_entry`: it
     /// has no incoming edge of its own, though the diagram has a start event.
-    Unreachable { node: NodeIndex, stray_entry: bool },
+    Unreachable {
+        /// The node.
+        node: NodeIndex,
+        /// Whether nothing leads into it at all.
+        stray_entry: bool,
+    },
     /// The token game stopped at the bound before exploring everything.
-    BoundReached { start: NodeIndex, states: usize },
+    BoundReached {
+        /// The start the game was played from.
+        start: NodeIndex,
+        /// The markings it explored.
+        states: usize,
+    },
 }
 
 type Marking = Vec<(u32, u8)>;
 
+/// The token game over one process.
 pub struct Game<'a> {
+    /// The process.
     pub diagram: &'a Diagram,
+    /// Its control flow.
     pub flow: &'a Flow,
+    /// The role of each node.
     pub roles: &'a [Role],
+    /// The join type of each node.
     pub joins: &'a [JoinInfo],
+    /// Markings explored per start before the game stops.
     pub max_states: usize,
 }
 

@@ -26,26 +26,59 @@ use super::flow::Flow;
 use super::roles::{Role, Split};
 use crate::model::Diagram;
 
+/// A region of the process structure tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Region {
     /// One diagram node.
-    Node { node: NodeIndex },
-    /// Regions run one after the other; always two or more.
-    Sequence { parts: Vec<Region> },
+    Node {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// Regions run one after the other.
+    Sequence {
+        /// The regions in order; always two or more.
+        parts: Vec<Region>,
+    },
     /// Nothing: a branch that goes straight from its split to its join, or
     /// a process without nodes.
     Empty,
     /// All branches run; `split` is the forking node, `join` the node that
     /// waits for them (`None` where the branches end separately).
-    Parallel { split: NodeIndex, join: Option<NodeIndex>, branches: Vec<Region> },
+    Parallel {
+        /// The node that forks.
+        split: NodeIndex,
+        /// The node that waits for every branch.
+        join: Option<NodeIndex>,
+        /// What runs between, in the order of the split's edges.
+        branches: Vec<Region>,
+    },
     /// One branch runs; `split` is the decision (`None`: alternative starts).
-    Choice { split: Option<NodeIndex>, join: Option<NodeIndex>, branches: Vec<Region> },
+    Choice {
+        /// The decision.
+        split: Option<NodeIndex>,
+        /// The node where the branches meet again.
+        join: Option<NodeIndex>,
+        /// What runs between, in the order of the split's edges.
+        branches: Vec<Region>,
+    },
     /// `body` runs, then its last node decides to leave or to go round again
     /// through `back` (which may be absent).
-    Loop { body: Box<Region>, back: Option<Box<Region>> },
+    Loop {
+        /// What runs each time round, ending at the deciding node.
+        body: Box<Region>,
+        /// What runs on the way back to the body's start.
+        back: Option<Box<Region>>,
+    },
     /// A part with one entry and one exit whose inside is no nesting of the
     /// others; `parts` are its regions in file order.
-    Unstructured { entry: Option<NodeIndex>, exit: Option<NodeIndex>, parts: Vec<Region> },
+    Unstructured {
+        /// Where control enters (`None`: the process start).
+        entry: Option<NodeIndex>,
+        /// Where control leaves (`None`: the process end).
+        exit: Option<NodeIndex>,
+        /// The regions inside, in file order.
+        parts: Vec<Region>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +139,7 @@ impl Region {
         }
     }
 
+    /// Whether no region inside is unstructured.
     pub fn is_structured(&self) -> bool {
         let mut structured = true;
         self.walk(&mut |region| structured &= !matches!(region, Region::Unstructured { .. }));
@@ -115,6 +149,8 @@ impl Region {
 
 type WorkGraph = StableDiGraph<Work, ()>;
 
+/// The structure tree of the process, by graph reduction (sequence, block and loop rules; what does
+/// not reduce becomes unstructured regions).
 pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
     let mut graph = WorkGraph::with_capacity(diagram.nodes().len() + 2, diagram.edges().len() * 2);
     for node in 0..diagram.nodes().len() {

@@ -104,6 +104,8 @@ fn machine(scope: &Scope, branches: Vec<Vec<Value>>, diagram: &Diagram, template
     Value::Object(machine)
 }
 
+/// The program as an Amazon States Language definition; `template` is every Task state's `Resource`
+/// (`{id}`, `{lane}` filled in).
 pub fn to_value(program: &Program, diagram: &Diagram, template: &str) -> Value {
     let mut definition = Map::new();
     definition.insert("Comment".into(), format!("{} (compiled by flowzap from FlowZap Code)", program.name).into());
@@ -115,6 +117,7 @@ pub fn to_value(program: &Program, diagram: &Diagram, template: &str) -> Value {
     Value::Object(definition)
 }
 
+/// [`to_value`] as pretty-printed JSON with a final newline.
 pub fn to_string(program: &Program, diagram: &Diagram, template: &str) -> String {
     let mut text = super::json_text(&to_value(program, diagram, template));
     text.push('\n');

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use crate::model::{Diagram, Edge, LaneId, Loop};
 use crate::syntax::strings::quote;
 
+/// The diagram as canonical FlowZap Code: lanes in file order, each with its nodes, then the edges
+/// from them, then its loops.
 pub fn to_string(diagram: &Diagram) -> String {
     let mut text = String::new();
     for lane_ix in diagram.lane_ids() {
@@ -35,6 +37,7 @@ pub fn to_string(diagram: &Diagram) -> String {
     text
 }
 
+/// `edge` as one canonical edge statement.
 pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
     diagram.edge_statement(edge)
 }
@@ -44,6 +47,7 @@ fn loop_lane(diagram: &Diagram, stmt: &Loop) -> Option<LaneId> {
     stmt.members.first().map(|&first| diagram.node(first).lane)
 }
 
+/// `stmt` as one `loop [condition] …` statement.
 pub fn loop_line(diagram: &Diagram, stmt: &Loop) -> String {
     let mut line = format!("loop [{}]", stmt.condition);
     for &member in &stmt.members {

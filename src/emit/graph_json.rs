@@ -9,68 +9,68 @@ use crate::model::{Attribute, Diagram, LaneId};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GraphJson<'a> {
-    pub lanes: Vec<LaneJson<'a>>,
-    pub nodes: Vec<NodeJson<'a>>,
-    pub edges: Vec<EdgeJson<'a>>,
-    pub loops: Vec<LoopJson<'a>>,
-    pub stats: Stats,
+struct GraphJson<'a> {
+    lanes: Vec<LaneJson<'a>>,
+    nodes: Vec<NodeJson<'a>>,
+    edges: Vec<EdgeJson<'a>>,
+    loops: Vec<LoopJson<'a>>,
+    stats: Stats,
 }
 
 #[derive(Serialize)]
-pub struct LaneJson<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
+struct LaneJson<'a> {
+    id: &'a str,
+    label: &'a str,
     #[serde(rename = "type")]
-    pub lane_type: &'static str,
+    lane_type: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NodeJson<'a> {
-    pub id: &'a str,
-    pub lane_id: &'a str,
-    pub label: &'a str,
-    pub kind: &'static str,
-    pub shape: &'static str,
+struct NodeJson<'a> {
+    id: &'a str,
+    lane_id: &'a str,
+    label: &'a str,
+    kind: &'static str,
+    shape: &'static str,
     /// Every attribute but `label`, in written order.
-    pub properties: Properties<'a>,
+    properties: Properties<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EdgeJson<'a> {
-    pub id: String,
-    pub from: &'a str,
-    pub to: &'a str,
-    pub source_handle: &'static str,
-    pub target_handle: &'static str,
-    pub from_lane: &'a str,
-    pub to_lane: &'a str,
+struct EdgeJson<'a> {
+    id: String,
+    from: &'a str,
+    to: &'a str,
+    source_handle: &'static str,
+    target_handle: &'static str,
+    from_lane: &'a str,
+    to_lane: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<&'a str>,
+    label: Option<&'a str>,
     #[serde(skip_serializing_if = "Properties::is_empty")]
-    pub properties: Properties<'a>,
+    properties: Properties<'a>,
 }
 
 #[derive(Serialize)]
-pub struct LoopJson<'a> {
-    pub condition: &'a str,
-    pub nodes: Vec<&'a str>,
+struct LoopJson<'a> {
+    condition: &'a str,
+    nodes: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Stats {
-    pub lane_count: usize,
-    pub node_count: usize,
-    pub edge_count: usize,
-    pub cross_lane_edges: usize,
-    pub loop_count: usize,
+struct Stats {
+    lane_count: usize,
+    node_count: usize,
+    edge_count: usize,
+    cross_lane_edges: usize,
+    loop_count: usize,
 }
 
 /// Attributes as a JSON object that keeps the written order.
-pub struct Properties<'a>(Vec<&'a Attribute>);
+struct Properties<'a>(Vec<&'a Attribute>);
 
 impl Properties<'_> {
     fn is_empty(&self) -> bool {
@@ -113,7 +113,7 @@ pub fn lane_type(id: &str, label: &str) -> &'static str {
     }
 }
 
-pub fn build(diagram: &Diagram) -> GraphJson<'_> {
+fn build(diagram: &Diagram) -> GraphJson<'_> {
     let lane_id = |lane: LaneId| diagram.lane(lane).id.as_str();
     let nodes = diagram
         .node_indices()
@@ -174,7 +174,7 @@ pub fn build(diagram: &Diagram) -> GraphJson<'_> {
     }
 }
 
-/// Pretty-printed JSON with a final newline.
+/// The graph JSON of `diagram`, pretty-printed with a final newline.
 pub fn to_string(diagram: &Diagram) -> String {
     let mut text = serde_json::to_string_pretty(&build(diagram)).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

@@ -28,30 +28,41 @@ use crate::model::Diagram;
 /// Longest state name either target accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 
+/// A compiled workflow: what both SimWorkflow JSON and ASL are written from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
+    /// The workflow's name.
     pub name: String,
+    /// The outermost scope.
     pub main: Scope,
 }
 
 /// A `{startTask, tasks}` scope: the whole definition or one branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
+    /// The name of the state the scope starts at.
     pub start: String,
+    /// The states, in diagram order.
     pub states: Vec<State>,
 }
 
+/// One state of a scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
+    /// Its name, unique across the program.
     pub name: String,
     /// The diagram node the state stands for, if any.
     pub node: Option<NodeIndex>,
+    /// What it says beyond its name (checklist, owner, system, description).
     pub description: Option<String>,
+    /// What it does.
     pub kind: StateKind,
 }
 
+/// What follows a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
+    /// The state of this name.
     To(String),
     /// The last state of its scope.
     End,
@@ -62,20 +73,40 @@ pub enum Next {
 /// output of any of its branches (`branches`: how many at most).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Reads {
+    /// The decision reads the output of the task right before it.
     pub direct: bool,
+    /// How many branches' outputs of the Parallel right before it it may read.
     pub branches: usize,
 }
 
+/// What a state does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateKind {
     /// Work done by a person or a worker: a rectangle, a taskbox, a
     /// decision with one outcome.
-    Task { next: Next },
+    Task {
+        /// What follows.
+        next: Next,
+    },
     /// One outcome is taken: the value under `key` picks a choice
     /// `(value, target)`, else `default`.
-    Decision { key: String, reads: Reads, choices: Vec<(String, String)>, default: String },
+    Decision {
+        /// The variable that holds the outcome.
+        key: String,
+        /// Where the outcome is read from.
+        reads: Reads,
+        /// `(value, target state)` for each outcome but the default.
+        choices: Vec<(String, String)>,
+        /// The state taken when no choice matches.
+        default: String,
+    },
     /// Every branch runs; `next` follows when all are done.
-    Parallel { branches: Vec<Scope>, next: String },
+    Parallel {
+        /// One scope per branch.
+        branches: Vec<Scope>,
+        /// The state after the join.
+        next: String,
+    },
     /// The workflow ends successfully.
     Terminate,
     /// Ends its branch doing nothing, where the branch would otherwise end
@@ -117,7 +148,9 @@ pub fn fold_scopes<T>(main: &Scope, mut build: impl FnMut(&Scope, Vec<Vec<T>>) -
 /// A compiled program and the notes about how it was built.
 #[derive(Debug, Clone)]
 pub struct Lowered {
+    /// The program.
     pub program: Program,
+    /// Warnings and notes about how it was built (W034, I003).
     pub notes: Vec<Diagnostic>,
 }
 

@@ -76,6 +76,7 @@ fn scope_value(scope: &Scope, branches: Vec<Vec<Value>>) -> Value {
     Value::Object(out)
 }
 
+/// The program as SimWorkflow's parallel-workflow JSON.
 pub fn to_value(program: &Program) -> Value {
     let mut definition = Map::new();
     definition.insert("name".into(), program.name.clone().into());
@@ -85,6 +86,7 @@ pub fn to_value(program: &Program) -> Value {
     Value::Object(definition)
 }
 
+/// [`to_value`] as pretty-printed JSON with a final newline.
 pub fn to_string(program: &Program) -> String {
     let mut text = super::json_text(&to_value(program));
     text.push('\n');

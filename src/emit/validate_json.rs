@@ -16,12 +16,15 @@ use crate::syntax::Span;
 /// Our JSON Schema of the SimWorkflow language (docs/semantics.md).
 pub const SCHEMA: &str = include_str!("simworkflow.schema.json");
 
+/// What checking one SimWorkflow definition found.
 pub struct Report {
+    /// Every finding, by position in the JSON text.
     pub diagnostics: Vec<Diagnostic>,
     /// Tasks in the whole definition, for the summary.
     pub tasks: usize,
 }
 
+/// Checks the SimWorkflow definition `text` against the schema and the rules a schema cannot say.
 pub fn validate(text: &str) -> Report {
     // Definitions nest as deep as their blocks: no recursion limit (the
     // binary runs on a roomy stack; see main.rs).

@@ -8,12 +8,12 @@
 //! layering → ordering within lanes → sizes and coordinates → ports →
 //! routing → edge labels → loop frames.
 
-pub mod coordinates;
-pub mod layering;
-pub mod ordering;
-pub mod ports;
-pub mod routing;
-pub mod sizes;
+mod coordinates;
+mod layering;
+mod ordering;
+mod ports;
+mod routing;
+mod sizes;
 pub mod text;
 
 use petgraph::graph::NodeIndex;
@@ -24,23 +24,32 @@ use crate::model::{Diagram, LaneId, Shape, Side};
 /// A point or size in SVG user units (px).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Point {
+    /// Distance from the left edge.
     pub x: f32,
+    /// Distance from the top edge.
     pub y: f32,
 }
 
+/// An axis-aligned rectangle in SVG user units.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Rect {
+    /// Left edge.
     pub x: f32,
+    /// Top edge.
     pub y: f32,
+    /// Width.
     pub width: f32,
+    /// Height.
     pub height: f32,
 }
 
 impl Rect {
+    /// The right edge.
     pub fn right(&self) -> f32 {
         self.x + self.width
     }
 
+    /// The bottom edge.
     pub fn bottom(&self) -> f32 {
         self.y + self.height
     }
@@ -54,21 +63,30 @@ impl Rect {
 /// Where a node's label goes relative to its shape (circles and diamonds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelPlace {
+    /// In the shape.
     Inside,
+    /// Under the shape.
     Below,
+    /// Over the shape.
     Above,
+    /// Right of the shape.
     Right,
+    /// Left of the shape.
     Left,
 }
 
+/// Where one node is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeBox {
+    /// The node.
     pub node: NodeIndex,
+    /// Its shape.
     pub shape: Shape,
     /// The whole cell the node occupies: shape and label.
     pub bounds: Rect,
     /// The drawn shape (circle and diamond are smaller than their bounds).
     pub shape_rect: Rect,
+    /// Where its label goes relative to the shape.
     pub label_place: LabelPlace,
     /// Label lines (taskbox: the title lines).
     pub lines: Vec<String>,
@@ -78,56 +96,81 @@ pub struct NodeBox {
     pub label_rect: Rect,
     /// The node's role in the process (start, end, task, decision, …).
     pub kind: Kind,
+    /// Its lane.
     pub lane: LaneId,
+    /// Its column (layer), left to right.
     pub column: usize,
     /// Row across the whole diagram (lanes stacked).
     pub row: usize,
 }
 
+/// One lane's horizontal band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneBand {
+    /// The lane.
     pub lane: LaneId,
+    /// The whole band, header included.
     pub rect: Rect,
     /// The header strip with the display label.
     pub header: Rect,
 }
 
+/// An edge label's chip.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeLabel {
+    /// The label.
     pub text: String,
+    /// Where the chip is drawn.
     pub rect: Rect,
 }
 
+/// Where one edge is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgePath {
+    /// The edge, by its position in the diagram's edges.
     pub edge: usize,
     /// Orthogonal polyline from the source shape to the target shape.
     pub points: Vec<Point>,
+    /// The side of the source it leaves.
     pub source_side: Side,
+    /// The side of the target it enters.
     pub target_side: Side,
+    /// Its label chip.
     pub label: Option<EdgeLabel>,
 }
 
+/// The frame drawn around a `loop` statement's members.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoopFrame {
+    /// The loop, by its position in the diagram's loops.
     pub loop_index: usize,
+    /// The frame.
     pub rect: Rect,
+    /// The tag text: `loop [condition]`.
     pub tag: String,
+    /// Where the tag is drawn.
     pub tag_rect: Rect,
 }
 
+/// The whole swimlane picture as geometry: what SVG and BPMN DI are both written from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// Width of the picture.
     pub width: f32,
+    /// Height of the picture.
     pub height: f32,
+    /// The lane bands, top to bottom.
     pub lanes: Vec<LaneBand>,
+    /// Every node, in diagram order.
     pub nodes: Vec<NodeBox>,
+    /// Every edge, in diagram order.
     pub edges: Vec<EdgePath>,
+    /// Every loop frame.
     pub loops: Vec<LoopFrame>,
 }
 
 /// Sizes every layout decision depends on, in px.
-pub mod metrics {
+pub(crate) mod metrics {
     pub const MARGIN: f32 = 20.0;
     pub const HEADER_WIDTH: f32 = 40.0;
     pub const NODE_TEXT: f32 = 13.0;
@@ -138,7 +181,6 @@ pub mod metrics {
     pub const MIN_GAP_Y: f32 = 28.0;
     pub const LANE_PADDING: f32 = 24.0;
     pub const EMPTY_LANE_HEIGHT: f32 = 64.0;
-    pub const STUB: f32 = 12.0;
 }
 
 /// Lays out `diagram` from its `analysis`: the drawn edges (and their back

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 /// The bundled font; the renderers name it and the PNG renderer loads it.
 pub static FONT: &[u8] = include_bytes!("font/DejaVuSans.ttf");
+/// The bundled font's family, named in every SVG.
 pub const FONT_FAMILY: &str = "DejaVu Sans";
 
 struct Metrics {

@@ -10,17 +10,24 @@ use petgraph::Direction;
 use crate::syntax::strings::quote;
 use crate::syntax::Span;
 
+/// The four node shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Shape {
+    /// An event: start, end or intermediate, by its edges.
     Circle,
+    /// A task.
     Rectangle,
+    /// A decision.
     Diamond,
+    /// A task with a checklist: `Title|item|item`.
     Taskbox,
 }
 
 impl Shape {
+    /// Every shape.
     pub const ALL: [Shape; 4] = [Shape::Circle, Shape::Rectangle, Shape::Diamond, Shape::Taskbox];
 
+    /// The shape as written in FlowZap Code.
     pub fn name(self) -> &'static str {
         match self {
             Shape::Circle => "circle",
@@ -30,6 +37,7 @@ impl Shape {
         }
     }
 
+    /// The shape written `name`, if it is one.
     pub fn from_name(name: &str) -> Option<Shape> {
         Shape::ALL.into_iter().find(|shape| shape.name() == name)
     }
@@ -44,15 +52,21 @@ impl fmt::Display for Shape {
 /// The side of a node's box where an edge attaches (its "handle").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
+    /// The left side.
     Left,
+    /// The right side.
     Right,
+    /// The top side.
     Top,
+    /// The bottom side.
     Bottom,
 }
 
 impl Side {
+    /// Every side.
     pub const ALL: [Side; 4] = [Side::Left, Side::Right, Side::Top, Side::Bottom];
 
+    /// The side as written in `handle(…)`.
     pub fn name(self) -> &'static str {
         match self {
             Side::Left => "left",
@@ -62,6 +76,7 @@ impl Side {
         }
     }
 
+    /// The side written `name`, if it is one (lower case only).
     pub fn from_name(name: &str) -> Option<Side> {
         Side::ALL.into_iter().find(|side| side.name() == name)
     }
@@ -98,8 +113,10 @@ impl LaneId {
     }
 }
 
+/// A swimlane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
+    /// The id that lane prefixes name.
     pub id: String,
     /// The display label; the id when none was written.
     pub label: String,
@@ -109,22 +126,30 @@ pub struct Lane {
     pub label_span: Option<Span>,
 }
 
+/// One `key:"value"` of a node or an edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
+    /// The key.
     pub key: String,
+    /// The value, unescaped.
     pub value: String,
+    /// Where it is written.
     pub span: Span,
 }
 
 /// The attribute keys FlowZap defines; others are kept but warned about.
 pub const KNOWN_ATTRIBUTES: [&str; 4] = ["label", "owner", "description", "system"];
 
+/// A node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
+    /// Its id (`n1`).
     pub id: String,
+    /// Its shape.
     pub shape: Shape,
     /// In written order, unknown keys included; a repeated key keeps its last value.
     pub attributes: Vec<Attribute>,
+    /// The lane it is declared in.
     pub lane: LaneId,
     /// The id as written in the declaration.
     pub id_span: Span,
@@ -135,10 +160,12 @@ pub struct Node {
 }
 
 impl Node {
+    /// The value of attribute `key`, if written.
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.attributes.iter().find(|attribute| attribute.key == key).map(|attribute| attribute.value.as_str())
     }
 
+    /// The `label` attribute, if written.
     pub fn label(&self) -> Option<&str> {
         self.attribute("label")
     }
@@ -170,14 +197,20 @@ impl Node {
     }
 }
 
+/// An edge between two nodes' handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
+    /// The node it leaves.
     pub source: NodeId,
+    /// The node it enters.
     pub target: NodeId,
+    /// The side of the source it leaves from.
     pub source_handle: Side,
+    /// The side of the target it enters at.
     pub target_handle: Side,
     /// False when the file left a handle out and it was inferred.
     pub handles_written: bool,
+    /// Its label, if written.
     pub label: Option<String>,
     /// The whole `label=…` attribute, if written.
     pub label_span: Option<Span>,
@@ -185,15 +218,20 @@ pub struct Edge {
     pub attributes: Vec<Attribute>,
     /// The lane block the edge was written in; `None` outside every lane.
     pub written_in: Option<LaneId>,
+    /// The whole statement.
     pub span: Span,
 }
 
+/// A `loop [condition] …` statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loop {
+    /// The condition in brackets.
     pub condition: String,
     /// Members in the order listed (their execution order).
     pub members: Vec<NodeId>,
+    /// The lane block it was written in; `None` outside every lane.
     pub written_in: Option<LaneId>,
+    /// The whole statement.
     pub span: Span,
 }
 
@@ -261,6 +299,7 @@ impl Diagram {
         &self.edges[index.index()]
     }
 
+    /// Adds a lane; ids may repeat (an error found by `resolve`), and lookups by id find the first.
     pub fn add_lane(&mut self, lane: Lane) -> LaneId {
         let index = LaneId::new(self.lanes.len());
         self.lane_by_id.entry(lane.id.clone()).or_insert(index);
@@ -279,12 +318,14 @@ impl Diagram {
         Some(index)
     }
 
+    /// Adds an edge between two nodes already added.
     pub fn add_edge(&mut self, edge: Edge) -> EdgeIndex {
         let index = self.graph.add_edge(edge.source, edge.target, ());
         self.edges.push(edge);
         index
     }
 
+    /// The node with id `id`.
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
         self.by_id.get(id).copied()
     }
@@ -294,30 +335,37 @@ impl Diagram {
         self.loops.push(statement);
     }
 
+    /// The node at `index`.
     pub fn node(&self, index: NodeIndex) -> &Node {
         &self.nodes[index.index()]
     }
 
+    /// The node with id `id`.
     pub fn node_by_id(&self, id: &str) -> Option<&Node> {
         self.node_index(id).map(|index| self.node(index))
     }
 
+    /// The first lane with id `id`.
     pub fn lane_index(&self, id: &str) -> Option<LaneId> {
         self.lane_by_id.get(id).copied()
     }
 
+    /// Every node's index, in file order.
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
         self.graph.node_indices()
     }
 
+    /// How many edges enter the node.
     pub fn in_degree(&self, index: NodeIndex) -> usize {
         self.graph.edges_directed(index, Direction::Incoming).count()
     }
 
+    /// How many edges leave the node.
     pub fn out_degree(&self, index: NodeIndex) -> usize {
         self.graph.edges_directed(index, Direction::Outgoing).count()
     }
 
+    /// Whether the edge joins nodes of two lanes.
     pub fn is_cross_lane(&self, edge: &Edge) -> bool {
         self.node(edge.source).lane != self.node(edge.target).lane
     }

@@ -40,6 +40,8 @@ struct Resolver<'a> {
 /// Suggestions searched over all nodes or lanes per file.
 const SEARCHES_PER_FILE: usize = 200;
 
+/// Resolves a syntax tree into a diagram, with every error and tolerated-form warning; what cannot
+/// be resolved is left out and reported.
 pub fn resolve(file: &ast::SourceFile) -> (Diagram, Vec<Diagnostic>) {
     let mut resolver = Resolver {
         diagram: Diagram::new(),

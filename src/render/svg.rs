@@ -12,9 +12,12 @@ use crate::layout::text::FONT_FAMILY;
 use crate::layout::{Layout, Point};
 use crate::model::{Diagram, Shape};
 
+/// The colour scheme of a picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
+    /// Dark on light.
     Light,
+    /// Light on dark.
     Dark,
 }
 
@@ -163,6 +166,7 @@ fn text_lines(lines: &[String], centre_x: f32, top: f32, class: &str) -> Text {
     text
 }
 
+/// The swimlane picture of `diagram` laid out as `layout`, as SVG text.
 pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
     let theme_class = match theme {
         Theme::Light => "flowzap theme-light",

@@ -18,7 +18,9 @@ pub(crate) struct FlowZapGrammar;
 /// The syntax tree of a file and everything found wrong while reading it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
+    /// The syntax tree.
     pub file: SourceFile,
+    /// Every problem found reading the lines.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -5,27 +5,34 @@ use serde::Serialize;
 /// A half-open byte range `start..end` into the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
 }
 
 impl Span {
+    /// Bytes `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 
+    /// How many bytes it covers.
     pub fn len(self) -> usize {
         self.end - self.start
     }
 
+    /// Whether it covers no byte.
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
 
+    /// The span `by` bytes later.
     pub fn shifted(self, by: usize) -> Self {
         Span::new(self.start + by, self.end + by)
     }
 
+    /// From the start of this span to the end of `other`.
     pub fn to(self, other: Span) -> Self {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
@@ -47,7 +54,9 @@ impl From<Span> for miette::SourceSpan {
 /// tab or an emoji is one column, as in rustc's messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LineColumn {
+    /// Line, from 1.
     pub line: usize,
+    /// Column, from 1, in characters.
     pub column: usize,
 }
 
@@ -59,6 +68,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// The line starts of `text`.
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
@@ -78,6 +88,7 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
+    /// How many lines the text has.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -93,6 +104,7 @@ impl LineIndex {
         self.line_starts.get(line).copied().unwrap_or(text_len)
     }
 
+    /// Line and column of byte `offset` of `text`.
     pub fn locate(&self, text: &str, offset: usize) -> LineColumn {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);

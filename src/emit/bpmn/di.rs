@@ -18,26 +18,40 @@ const PAD: f32 = 8.0;
 /// The band at a pool's left where modelers write its name.
 pub const POOL_BAND: f32 = 30.0;
 
+/// Where one BPMN element is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShapeDi {
+    /// The element's shape.
     pub bounds: Rect,
+    /// Its label, when it is drawn apart from the shape.
     pub label: Option<Rect>,
 }
 
+/// Where one sequence flow is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeDi {
+    /// The route, from the source's border to the target's.
     pub waypoints: Vec<Point>,
+    /// Its label.
     pub label: Option<Rect>,
 }
 
+/// The BPMN diagram interchange of a process: the layout's geometry, with what the compiler added
+/// placed beside its nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Di {
+    /// The pool.
     pub participant: Rect,
+    /// Each lane's band, in the order of the process' lanes.
     pub lanes: Vec<Rect>,
+    /// Each element's shape, in the order of the process' elements.
     pub shapes: Vec<ShapeDi>,
+    /// Each flow's route, in the order of the process' flows.
     pub edges: Vec<EdgeDi>,
 }
 
+/// Places `process` on `layout`: the diagram's nodes where the SVG draws them, added gateways and
+/// events in the gaps beside their nodes.
 pub fn place(process: &Process, layout: &Layout) -> Di {
     let index = Bands::new(layout);
     let shapes = shapes(process, layout, &index);

@@ -21,17 +21,25 @@ use crate::model::Diagram;
 
 pub use xml::to_string;
 
+/// The BPMN element types flowzap writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ElementKind {
+    /// A start event.
     StartEvent,
+    /// An end event.
     EndEvent,
+    /// A none intermediate throw event: a circle in the middle of the flow.
     IntermediateThrowEvent,
+    /// A user task: a rectangle or a taskbox.
     UserTask,
+    /// An exclusive gateway: a decision, a choice or a merge.
     ExclusiveGateway,
+    /// A parallel gateway: a fork or a join.
     ParallelGateway,
 }
 
 impl ElementKind {
+    /// The XML element name.
     pub fn tag(self) -> &'static str {
         match self {
             ElementKind::StartEvent => "startEvent",
@@ -43,6 +51,7 @@ impl ElementKind {
         }
     }
 
+    /// Whether it is a gateway.
     pub fn is_gateway(self) -> bool {
         matches!(self, ElementKind::ExclusiveGateway | ElementKind::ParallelGateway)
     }
@@ -52,6 +61,7 @@ impl ElementKind {
 /// compiler adds next to one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// The node itself.
     Node(NodeIndex),
     /// The parallel split after a fork.
     Fork(NodeIndex),
@@ -93,27 +103,43 @@ impl Origin {
     }
 }
 
+/// One flow element of the process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
+    /// Its XML id.
     pub id: String,
+    /// The XML id of its shape.
     pub di_id: String,
+    /// What it is.
     pub kind: ElementKind,
+    /// Its name, shown in modelers.
     pub name: Option<String>,
+    /// Its documentation (checklist, owner, system, description).
     pub documentation: Option<String>,
+    /// The lane it stands in, by position in the process' lanes.
     pub lane: usize,
+    /// Why it exists.
     pub origin: Origin,
+    /// The flows into it, by position in the process' flows.
     pub incoming: Vec<usize>,
+    /// The flows out of it, by position in the process' flows.
     pub outgoing: Vec<usize>,
     /// The default flow of an exclusive split.
     pub default: Option<usize>,
 }
 
+/// One sequence flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flow {
+    /// Its XML id.
     pub id: String,
+    /// The XML id of its edge in the diagram.
     pub di_id: String,
+    /// The element it leaves, by position.
     pub source: usize,
+    /// The element it enters, by position.
     pub target: usize,
+    /// Its name: the edge label.
     pub name: Option<String>,
     /// The test on a decision's outcome variable that lets a token take
     /// the flow; each engine writes it in its own expression language.
@@ -130,7 +156,9 @@ pub struct Flow {
 /// caller at the start) to the label of the outcome chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
+    /// The outcome variable.
     pub variable: String,
+    /// The value that takes the flow.
     pub value: String,
 }
 
@@ -151,25 +179,37 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// Every engine.
     pub const ALL: [Engine; 4] = [Engine::Spiff, Engine::Camunda7, Engine::Camunda8, Engine::BpmnEngine];
 }
 
+/// One lane of the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
+    /// Its XML id.
     pub id: String,
+    /// The XML id of its shape.
     pub di_id: String,
+    /// Its name: the diagram lane's label.
     pub name: String,
     /// The diagram's lane id: the group its user tasks are offered to.
     pub key: String,
+    /// Its elements, by position.
     pub members: Vec<usize>,
 }
 
+/// A compiled BPMN process: one pool, its lanes, elements and flows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Process {
+    /// The process name.
     pub name: String,
+    /// The XML id of the pool's shape.
     pub participant_di_id: String,
+    /// The lanes, in diagram order.
     pub lanes: Vec<Lane>,
+    /// The elements, in diagram order with what was added beside each node.
     pub elements: Vec<Element>,
+    /// The sequence flows.
     pub flows: Vec<Flow>,
 }
 

@@ -91,6 +91,7 @@ fn number(value: f32) -> String {
     }
 }
 
+/// The BPMN 2.0 XML of `process` drawn as `di`, with the conditions and extensions `engine` reads.
 pub fn to_string(process: &Process, di: &Di, engine: Engine) -> String {
     let mut out = Out { writer: Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2) };
     out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
