@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use notify_debouncer_full::notify::RecommendedWatcher;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer as FullDebouncer, RecommendedCache};
+
+type Debouncer = FullDebouncer<RecommendedWatcher, RecommendedCache>;
 
 use super::compile::default_name;
 use super::io::{shown, style, write_atomically};
@@ -50,24 +53,55 @@ pub fn run(args: &WatchArgs, color: bool) -> Status {
         let wanted = if args.target.is_empty() { vec![WatchTarget::Svg] } else { args.target.clone() };
         wanted.into_iter().filter(|target| seen.insert(*target)).collect()
     };
-    let files = match plan(args, &targets) {
-        Ok(files) => files,
+    let started = plan(args, &targets).and_then(|files| {
+        let (sender, messages) = mpsc::channel();
+        let debouncer = watch(&files, sender)?;
+        let preview = Preview::new(files.iter().map(|file| file.name.clone()).collect());
+        let server = match &args.serve {
+            Some(address) => Some(serve(address, &preview, args.open)?),
+            None => None,
+        };
+        Ok((files, messages, debouncer, preview, server))
+    });
+    let (files, messages, debouncer, preview, server) = match started {
+        Ok(started) => started,
         Err(message) => {
             eprintln!("error: {message}");
             return Status::Trouble;
         }
     };
+    let preview = server.is_some().then_some(&preview);
 
-    let (sender, messages) = mpsc::channel();
-    let stop = sender.clone();
-    if let Err(error) = ctrlc::set_handler(move || {
-        let _ = stop.send(Message::Stop);
-    }) {
-        eprintln!("error: cannot handle Ctrl-C: {error}");
-        return Status::Trouble;
+    for (index, file) in files.iter().enumerate() {
+        let outputs: Vec<String> = file.outputs.iter().map(|(_, path)| shown(path)).collect();
+        println!("watching {} → {}", file.name, outputs.join(", "));
+        rebuild(index, file, color, preview);
     }
-    let changes = sender.clone();
-    let mut debouncer = match new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+    println!("press Ctrl-C to stop");
+    while let Some(changed) = next_changes(&messages, &files) {
+        for (index, file) in files.iter().enumerate() {
+            if changed.contains(&file.absolute) {
+                rebuild(index, file, color, preview);
+            }
+        }
+    }
+    drop(debouncer);
+    if let Some(server) = server {
+        server.stop();
+    }
+    println!("stopped");
+    Status::Ok
+}
+
+/// Sends Ctrl-C and every change in the folders of `files` to `sender`, until
+/// the returned watcher is dropped.
+fn watch(files: &[Watched], sender: mpsc::Sender<Message>) -> Result<Debouncer, String> {
+    let stop = sender.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(Message::Stop);
+    })
+    .map_err(|error| format!("cannot handle Ctrl-C: {error}"))?;
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let message = match result {
             // Reading a file is an event too (inotify reports opens): the
             // rebuild's own read must not trigger the next rebuild.
@@ -80,96 +114,63 @@ pub fn run(args: &WatchArgs, color: bool) -> Status {
             ),
             Err(errors) => Message::WatchFailed(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
         };
-        let _ = changes.send(message);
-    }) {
-        Ok(debouncer) => debouncer,
-        Err(error) => {
-            eprintln!("error: cannot watch files: {error}");
-            return Status::Trouble;
-        }
-    };
+        let _ = sender.send(message);
+    })
+    .map_err(|error| format!("cannot watch files: {error}"))?;
     let folders: BTreeSet<PathBuf> =
         files.iter().filter_map(|file| file.absolute.parent().map(Path::to_path_buf)).collect();
     for folder in &folders {
-        if let Err(error) = debouncer.watch(folder, RecursiveMode::NonRecursive) {
-            eprintln!("error: cannot watch `{}`: {error}", shown(folder));
-            return Status::Trouble;
-        }
+        debouncer
+            .watch(folder, RecursiveMode::NonRecursive)
+            .map_err(|error| format!("cannot watch `{}`: {error}", shown(folder)))?;
     }
+    Ok(debouncer)
+}
 
-    let preview = Preview::new(files.iter().map(|file| file.name.clone()).collect());
-    let server = match &args.serve {
-        Some(address) => match Server::start(address, preview.clone()) {
-            Ok(server) => {
-                println!("serving the live preview at {}", server.url());
-                if server.is_public() {
-                    eprintln!(
-                        "warning: the preview listens on {}: every machine that can reach this one can see the \
-                         diagram; use --serve 127.0.0.1 to keep it on this machine",
-                        server.url()
-                    );
-                }
-                if args.open {
-                    open_browser(&server.url());
-                }
-                Some(server)
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Status::Trouble;
-            }
-        },
-        None => None,
-    };
-
-    for (index, file) in files.iter().enumerate() {
-        let outputs: Vec<String> = file.outputs.iter().map(|(_, path)| shown(path)).collect();
-        println!("watching {} → {}", file.name, outputs.join(", "));
-        rebuild(index, file, color, server.is_some().then_some(&preview));
+/// Starts the live preview server on `address`.
+fn serve(address: &str, preview: &Preview, open: bool) -> Result<Server, String> {
+    let server = Server::start(address, preview.clone())?;
+    println!("serving the live preview at {}", server.url());
+    if server.is_public() {
+        eprintln!(
+            "warning: the preview listens on {}: every machine that can reach this one can see the diagram; use \
+             --serve 127.0.0.1 to keep it on this machine",
+            server.url()
+        );
     }
-    println!("press Ctrl-C to stop");
+    if open {
+        open_browser(&server.url());
+    }
+    Ok(server)
+}
 
-    let status = loop {
+/// Waits for the next save of a watched file and whatever follows it
+/// closely, and returns the files changed; `None` when it is time to stop.
+fn next_changes(messages: &mpsc::Receiver<Message>, files: &[Watched]) -> Option<BTreeSet<PathBuf>> {
+    let watched = |path: &PathBuf| files.iter().any(|file| &file.absolute == path);
+    loop {
         match messages.recv() {
             Ok(Message::Changed(paths)) => {
-                let watched = |path: &PathBuf| files.iter().any(|file| &file.absolute == path);
                 let mut changed: BTreeSet<PathBuf> = paths.into_iter().filter(|path| watched(path)).collect();
                 if changed.is_empty() {
                     continue;
                 }
                 // Fold whatever follows closely into this rebuild.
                 let first = Instant::now();
-                let mut stopping = false;
                 while first.elapsed() < LONGEST_WAIT {
                     match messages.recv_timeout(QUIET) {
                         Ok(Message::Changed(more)) => changed.extend(more.into_iter().filter(|path| watched(path))),
                         Ok(Message::WatchFailed(error)) => eprintln!("warning: file watching: {error}"),
-                        Ok(Message::Stop) => {
-                            stopping = true;
-                            break;
-                        }
+                        Ok(Message::Stop) => return None,
                         Err(_) => break,
                     }
                 }
-                if stopping {
-                    break Status::Ok;
-                }
-                for (index, file) in files.iter().enumerate() {
-                    if changed.contains(&file.absolute) {
-                        rebuild(index, file, color, server.is_some().then_some(&preview));
-                    }
-                }
+                return Some(changed);
             }
             Ok(Message::WatchFailed(error)) => eprintln!("warning: file watching: {error}"),
-            Ok(Message::Stop) | Err(_) => break Status::Ok,
+            Ok(Message::Stop) | Err(_) => return None,
         }
-    };
-    drop(debouncer);
-    if let Some(server) = server {
-        server.stop();
     }
-    println!("stopped");
-    status
 }
 
 /// Where each file's outputs go: with one file and one target `-o` is the

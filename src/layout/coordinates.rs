@@ -48,6 +48,7 @@ fn anchor(measured: &Measured) -> f32 {
     measured.shape_rect.y + measured.shape_rect.height / 2.0
 }
 
+/// Places every node, gap and lane band of the grid: the coordinates phase.
 pub fn place(
     diagram: &Diagram,
     grid: &Grid,
@@ -56,89 +57,21 @@ pub fn place(
     drawing: &Drawing,
     around: &[Around],
 ) -> Geometry {
-    let (columns, rows) = (grid.columns, grid.rows);
-    let mut col_w = vec![0.0f32; columns];
-    let mut above = vec![0.0f32; rows];
-    let mut below = vec![0.0f32; rows];
-    for (node, m) in measured.iter().enumerate() {
-        let (r, c) = (grid.row[node], grid.column[node]);
-        col_w[c] = col_w[c].max(m.width);
-        above[r] = above[r].max(anchor(m));
-        below[r] = below[r].max(m.height - anchor(m));
-    }
-    let mut row_h: Vec<f32> =
-        (0..rows).map(|r| if above[r] + below[r] > 0.0 { above[r] + below[r] } else { EMPTY_LANE_HEIGHT }).collect();
-    let lane_edge = |h: usize| h == rows || grid.lane_first_row.contains(&h);
-    let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
-    // A vertical gap fits its tracks, and a label chip on either side of
-    // them for edges that leave sideways into it.
-    // The BPMN compiler adds gateways and events beside nodes, in the
-    // gaps (see emit::bpmn::di); a gap that holds them gets room for them
-    // besides its tracks, so they keep their full size and SVG and BPMN
-    // share this one geometry.
-    let (gateway_after, gateway_before) = added_beside(grid, around);
-    let vgap_w: Vec<f32> = (0..=columns)
-        .map(|v| {
-            let channel = Channel::Vertical(v);
-            let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
-            let added = (gateway_after[v] + gateway_before[v]) as f32 * ADDED_ROOM;
-            MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels + added)
-        })
-        .collect();
-    // A horizontal gap fits its tracks, and a chip's height above and below
-    // them for edges that leave up or down into it.
-    let hgap_h: Vec<f32> = (0..=rows)
-        .map(|h| {
-            let channel = Channel::Horizontal(h);
-            let minimum = if lane_edge(h) { MIN_GAP_Y.max(LANE_PADDING) } else { MIN_GAP_Y };
-            let labels = if plan.label_room.contains_key(&channel) { 2.0 * (EDGE_TEXT + 9.0) } else { 0.0 };
-            minimum.max((tracks(channel) + 1.0) * TRACK + labels)
-        })
-        .collect();
-
-    // A lane is at least as tall as its header label, written vertically.
-    for (lane, data) in diagram.lanes().iter().enumerate() {
-        let first = grid.lane_first_row[lane];
-        let last = first + grid.lane_rows[lane];
-        let mut height: f32 = (first..last).map(|r| row_h[r] + hgap_h[r]).sum();
-        if last == rows {
-            height += hgap_h[rows];
-        }
-        let needed = super::text::width(&data.label, NODE_TEXT) + 24.0;
-        if height < needed {
-            row_h[last - 1] += needed - height;
-        }
-    }
-
-    let mut vgap_x = vec![0.0f32; columns + 1];
-    let mut col_x = vec![0.0f32; columns];
-    let mut x = MARGIN + HEADER_WIDTH;
-    for c in 0..columns {
-        vgap_x[c] = x;
-        col_x[c] = x + vgap_w[c];
-        x = col_x[c] + col_w[c];
-    }
-    vgap_x[columns] = x;
-    let width = x + vgap_w[columns] + MARGIN;
-
-    let mut hgap_y = vec![0.0f32; rows + 1];
-    let mut row_y = vec![0.0f32; rows];
-    let mut y = MARGIN;
-    for r in 0..rows {
-        hgap_y[r] = y;
-        row_y[r] = y + hgap_h[r];
-        y = row_y[r] + row_h[r];
-    }
-    hgap_y[rows] = y;
-    let height = y + hgap_h[rows] + MARGIN;
+    let mut cells = cell_sizes(grid, measured);
+    let (vgap_w, hgap_h) = gap_sizes(grid, plan, around);
+    fit_lane_headers(diagram, grid, &mut cells.row_h, &hgap_h);
+    let (vgap_x, col_x, right) = positions(MARGIN + HEADER_WIDTH, &vgap_w, &cells.col_w);
+    let width = right + vgap_w[grid.columns] + MARGIN;
+    let (hgap_y, row_y, bottom) = positions(MARGIN, &hgap_h, &cells.row_h);
+    let height = bottom + hgap_h[grid.rows] + MARGIN;
 
     let nodes: Vec<NodeBox> = measured
         .iter()
         .enumerate()
         .map(|(node, m)| {
             let (r, c) = (grid.row[node], grid.column[node]);
-            let bx = col_x[c] + (col_w[c] - m.width) / 2.0;
-            let by = row_y[r] + above[r] - anchor(m);
+            let bx = col_x[c] + (cells.col_w[c] - m.width) / 2.0;
+            let by = row_y[r] + cells.above[r] - anchor(m);
             let offset = |rect: Rect| Rect { x: bx + rect.x, y: by + rect.y, width: rect.width, height: rect.height };
             let data = &diagram.nodes()[node];
             NodeBox {
@@ -163,7 +96,7 @@ pub fn place(
             let first = grid.lane_first_row[lane];
             let last = first + grid.lane_rows[lane];
             let top = hgap_y[first];
-            let bottom = if last == rows { height - MARGIN } else { hgap_y[last] };
+            let bottom = if last == grid.rows { height - MARGIN } else { hgap_y[last] };
             let rect = Rect { x: MARGIN, y: top, width: width - 2.0 * MARGIN, height: bottom - top };
             LaneBand {
                 lane: LaneId::new(lane),
@@ -173,4 +106,94 @@ pub fn place(
         })
         .collect();
     Geometry { vgap_x, vgap_w, hgap_y, hgap_h, nodes, nodes_rects, lanes, width, height }
+}
+
+/// Column widths and row heights from the nodes in them; rows are split at
+/// their nodes' shape centres (`above` and `below` the line), so a chain
+/// along a row is straight whatever its shapes.
+struct CellSizes {
+    col_w: Vec<f32>,
+    above: Vec<f32>,
+    row_h: Vec<f32>,
+}
+
+fn cell_sizes(grid: &Grid, measured: &[Measured]) -> CellSizes {
+    let mut col_w = vec![0.0f32; grid.columns];
+    let mut above = vec![0.0f32; grid.rows];
+    let mut below = vec![0.0f32; grid.rows];
+    for (node, m) in measured.iter().enumerate() {
+        let (r, c) = (grid.row[node], grid.column[node]);
+        col_w[c] = col_w[c].max(m.width);
+        above[r] = above[r].max(anchor(m));
+        below[r] = below[r].max(m.height - anchor(m));
+    }
+    let row_h = (0..grid.rows)
+        .map(|r| if above[r] + below[r] > 0.0 { above[r] + below[r] } else { EMPTY_LANE_HEIGHT })
+        .collect();
+    CellSizes { col_w, above, row_h }
+}
+
+/// The width of every vertical gap and the height of every horizontal one.
+fn gap_sizes(grid: &Grid, plan: &Plan, around: &[Around]) -> (Vec<f32>, Vec<f32>) {
+    let lane_edge = |h: usize| h == grid.rows || grid.lane_first_row.contains(&h);
+    let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
+    // A vertical gap fits its tracks, and a label chip on either side of
+    // them for edges that leave sideways into it.
+    // The BPMN compiler adds gateways and events beside nodes, in the
+    // gaps (see emit::bpmn::di); a gap that holds them gets room for them
+    // besides its tracks, so they keep their full size and SVG and BPMN
+    // share this one geometry.
+    let (gateway_after, gateway_before) = added_beside(grid, around);
+    let vgap_w = (0..=grid.columns)
+        .map(|v| {
+            let channel = Channel::Vertical(v);
+            let labels = plan.label_room.get(&channel).copied().unwrap_or(0.0);
+            let added = (gateway_after[v] + gateway_before[v]) as f32 * ADDED_ROOM;
+            MIN_GAP_X.max((tracks(channel) + 1.0) * TRACK + 2.0 * labels + added)
+        })
+        .collect();
+    // A horizontal gap fits its tracks, and a chip's height above and below
+    // them for edges that leave up or down into it.
+    let hgap_h = (0..=grid.rows)
+        .map(|h| {
+            let channel = Channel::Horizontal(h);
+            let minimum = if lane_edge(h) { MIN_GAP_Y.max(LANE_PADDING) } else { MIN_GAP_Y };
+            let labels = if plan.label_room.contains_key(&channel) { 2.0 * (EDGE_TEXT + 9.0) } else { 0.0 };
+            minimum.max((tracks(channel) + 1.0) * TRACK + labels)
+        })
+        .collect();
+    (vgap_w, hgap_h)
+}
+
+/// Makes each lane at least as tall as its header label, written
+/// vertically, by growing its last row.
+fn fit_lane_headers(diagram: &Diagram, grid: &Grid, row_h: &mut [f32], hgap_h: &[f32]) {
+    for (lane, data) in diagram.lanes().iter().enumerate() {
+        let first = grid.lane_first_row[lane];
+        let last = first + grid.lane_rows[lane];
+        let mut height: f32 = (first..last).map(|r| row_h[r] + hgap_h[r]).sum();
+        if last == grid.rows {
+            height += hgap_h[grid.rows];
+        }
+        let needed = super::text::width(&data.label, NODE_TEXT) + 24.0;
+        if height < needed {
+            row_h[last - 1] += needed - height;
+        }
+    }
+}
+
+/// Gaps and cells laid one after the other from `start` along one axis
+/// (gap, cell, gap, …, cell, gap): where each gap and each cell starts, and
+/// where the last gap starts.
+fn positions(start: f32, gaps: &[f32], cells: &[f32]) -> (Vec<f32>, Vec<f32>, f32) {
+    let mut gap_at = vec![0.0f32; cells.len() + 1];
+    let mut cell_at = vec![0.0f32; cells.len()];
+    let mut at = start;
+    for (c, cell) in cells.iter().enumerate() {
+        gap_at[c] = at;
+        cell_at[c] = at + gaps[c];
+        at = cell_at[c] + cell;
+    }
+    gap_at[cells.len()] = at;
+    (gap_at, cell_at, at)
 }

@@ -15,6 +15,7 @@ mod ports;
 mod routing;
 mod sizes;
 pub mod text;
+mod tracks;
 
 use petgraph::graph::NodeIndex;
 

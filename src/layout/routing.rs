@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use super::coordinates::Geometry;
 use super::ordering::Grid;
 use super::ports::Port;
+use super::tracks::Stretch;
 use super::{EdgeLabel, EdgePath, Point, Rect};
-use crate::model::{Diagram, Side};
+use crate::model::{Diagram, Edge, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Channel {
@@ -49,117 +50,93 @@ fn side_channel(side: Side, row: usize, column: usize) -> Channel {
     }
 }
 
+/// Which gaps each edge travels along and on which track, and what room
+/// each gap needs: the routing decided on the grid, before coordinates.
 pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
-    let mut tracks: HashMap<Channel, usize> = HashMap::new();
     let mut label_room: HashMap<Channel, f32> = HashMap::new();
     let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges().len());
-    let mut uses: Vec<Use> = Vec::new();
+    let mut stretches: Vec<Stretch> = Vec::new();
     for edge in diagram.edges() {
-        let (s, t) = (edge.source.index(), edge.target.index());
-        let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
-        let from = side_channel(edge.source_handle, rs, cs);
-        let to = side_channel(edge.target_handle, rt, ct);
-        let mut straight_row = false;
-        let channels: Vec<Channel> = match (from, to) {
-            (Channel::Vertical(a), Channel::Vertical(b)) if a == b => vec![from],
-            (Channel::Vertical(a), Channel::Vertical(b)) => {
-                let (low, high) = (a.min(b), a.max(b));
-                // Vertical gap v lies left of column v: the columns between
-                // gaps low and high are low..high.
-                let cells_free = rs == rt && !grid.occupied(rs, low..high, [cs, ct]);
-                let passes_own =
-                    (edge.source_handle == Side::Right) != (a < b) || (edge.target_handle == Side::Left) != (a < b);
-                if cells_free && !passes_own && s != t {
-                    straight_row = true;
-                    vec![to]
-                } else {
-                    let across = if rt > rs { Channel::Horizontal(rs + 1) } else { Channel::Horizontal(rs) };
-                    vec![from, across, to]
-                }
-            }
-            (Channel::Horizontal(a), Channel::Horizontal(b)) if a == b => vec![from],
-            (Channel::Horizontal(_), Channel::Horizontal(_)) => {
-                let across = if ct >= cs { Channel::Vertical(cs + 1) } else { Channel::Vertical(cs) };
-                vec![from, across, to]
-            }
-            _ => vec![from, to],
-        };
-        // Which side of each gap this edge's stub is anchored to, and the
-        // stretch of the gap it occupies, in half-cells: cell centres are odd,
-        // gaps even.
-        let last = channels.len() - 1;
-        for (position, &channel) in channels.iter().enumerate() {
-            let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
-            let entering = (position == last).then(|| anchor(channel, edge.target_handle));
-            let role = match (leaving, entering) {
-                (Some(a), Some(b)) if a == b => a,
-                (Some(a), None) | (None, Some(a)) => a,
-                _ => 1,
-            };
-            let along = |point: Option<Channel>, row: usize, column: usize| -> usize {
-                match (channel, point) {
-                    (Channel::Horizontal(_), Some(Channel::Vertical(v))) => 2 * v,
-                    (Channel::Vertical(_), Some(Channel::Horizontal(h))) => 2 * h,
-                    (Channel::Horizontal(_), _) => 2 * column + 1,
-                    (Channel::Vertical(_), _) => 2 * row + 1,
-                }
-            };
-            let before = if position == 0 { None } else { Some(channels[position - 1]) };
-            let after = channels.get(position + 1).copied();
-            let a = along(before, rs, cs);
-            let b = along(after, rt, ct);
-            uses.push(Use { channel, pool: usize::from(role == 2), low: a.min(b), high: a.max(b), edge: edges.len() });
-        }
-        let channels: Vec<(Channel, usize)> = channels.into_iter().map(|channel| (channel, usize::MAX)).collect();
+        let (channels, straight_row) = edge_channels(edge, grid);
+        stretches.extend(edge_stretches(edge, grid, &channels, straight_row, edges.len()));
         if let Some(label) = &edge.label {
             let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
+            let from =
+                side_channel(edge.source_handle, grid.row[edge.source.index()], grid.column[edge.source.index()]);
             let room = label_room.entry(from).or_insert(0.0);
             *room = room.max(need);
         }
+        let channels = channels.into_iter().map(|channel| (channel, 0)).collect();
         edges.push(EdgePlan { channels, straight_row });
     }
-    // Tracks per gap by the left-edge algorithm: uses whose stretches do not
-    // meet share a track. Stubs anchored at the far side get tracks of their
-    // own, after the others, so a stub leaving one node never runs along a
-    // stub entering the node across the gap.
-    uses.sort_by_key(|u| (u.channel, u.pool, u.low, u.high, u.edge));
-    let mut start = 0;
-    while start < uses.len() {
-        let channel = uses[start].channel;
-        let end = start + uses[start..].iter().take_while(|u| u.channel == channel).count();
-        let mut offset = 0;
-        for pool in 0..2 {
-            // The highest occupied point of each track so far.
-            let mut reach: Vec<usize> = Vec::new();
-            for u in uses[start..end].iter().filter(|u| u.pool == pool) {
-                let track = match reach.iter().position(|&high| high < u.low) {
-                    Some(free) => free,
-                    None => {
-                        reach.push(0);
-                        reach.len() - 1
-                    }
-                };
-                reach[track] = u.high;
-                if let Some(slot) = edges[u.edge].channels.iter_mut().find(|(c, t)| *c == channel && *t == usize::MAX) {
-                    slot.1 = offset + track;
-                }
-            }
-            offset += reach.len();
-        }
-        tracks.insert(channel, offset);
-        start = end;
+    let assignment = super::tracks::assign(&stretches);
+    for (stretch, &track) in stretches.iter().zip(&assignment.track) {
+        edges[stretch.edge].channels[stretch.position].1 = track;
     }
-    Plan { edges, tracks, label_room }
+    Plan { edges, tracks: assignment.tracks, label_room }
 }
 
-/// One edge's stretch of one gap.
-struct Use {
-    channel: Channel,
-    /// 1 for stubs anchored at the gap's far side (right or bottom).
-    pool: usize,
-    low: usize,
-    high: usize,
-    edge: usize,
+/// The gaps `edge` travels along, in order, and whether it runs straight
+/// along its row through empty cells (then its one gap is the target's).
+fn edge_channels(edge: &Edge, grid: &Grid) -> (Vec<Channel>, bool) {
+    let (s, t) = (edge.source.index(), edge.target.index());
+    let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
+    let from = side_channel(edge.source_handle, rs, cs);
+    let to = side_channel(edge.target_handle, rt, ct);
+    match (from, to) {
+        (Channel::Vertical(a), Channel::Vertical(b)) if a == b => (vec![from], false),
+        (Channel::Vertical(a), Channel::Vertical(b)) => {
+            let (low, high) = (a.min(b), a.max(b));
+            // Vertical gap v lies left of column v: the columns between
+            // gaps low and high are low..high.
+            let cells_free = rs == rt && !grid.occupied(rs, low..high, [cs, ct]);
+            let passes_own =
+                (edge.source_handle == Side::Right) != (a < b) || (edge.target_handle == Side::Left) != (a < b);
+            if cells_free && !passes_own && s != t {
+                (vec![to], true)
+            } else {
+                let across = if rt > rs { Channel::Horizontal(rs + 1) } else { Channel::Horizontal(rs) };
+                (vec![from, across, to], false)
+            }
+        }
+        (Channel::Horizontal(a), Channel::Horizontal(b)) if a == b => (vec![from], false),
+        (Channel::Horizontal(_), Channel::Horizontal(_)) => {
+            let across = if ct >= cs { Channel::Vertical(cs + 1) } else { Channel::Vertical(cs) };
+            (vec![from, across, to], false)
+        }
+        _ => (vec![from, to], false),
+    }
+}
+
+/// The stretch of each gap an edge occupies, and which side of the gap its
+/// stub is anchored to, in half-cells: cell centres are odd, gaps even.
+fn edge_stretches(edge: &Edge, grid: &Grid, channels: &[Channel], straight_row: bool, index: usize) -> Vec<Stretch> {
+    let (s, t) = (edge.source.index(), edge.target.index());
+    let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
+    let last = channels.len() - 1;
+    let mut out = Vec::with_capacity(channels.len());
+    for (position, &channel) in channels.iter().enumerate() {
+        let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
+        let entering = (position == last).then(|| anchor(channel, edge.target_handle));
+        let role = match (leaving, entering) {
+            (Some(a), Some(b)) if a == b => a,
+            (Some(a), None) | (None, Some(a)) => a,
+            _ => 1,
+        };
+        let along = |point: Option<Channel>, row: usize, column: usize| -> usize {
+            match (channel, point) {
+                (Channel::Horizontal(_), Some(Channel::Vertical(v))) => 2 * v,
+                (Channel::Vertical(_), Some(Channel::Horizontal(h))) => 2 * h,
+                (Channel::Horizontal(_), _) => 2 * column + 1,
+                (Channel::Vertical(_), _) => 2 * row + 1,
+            }
+        };
+        let before = if position == 0 { None } else { Some(channels[position - 1]) };
+        let after = channels.get(position + 1).copied();
+        let (a, b) = (along(before, rs, cs), along(after, rt, ct));
+        out.push(Stretch { channel, far_side: role == 2, low: a.min(b), high: a.max(b), edge: index, position });
+    }
+    out
 }
 
 /// 0 when a stub into this gap starts at its left (or top) side, 2 at its

@@ -168,11 +168,45 @@ fn text_lines(lines: &[String], centre_x: f32, top: f32, class: &str) -> Text {
 
 /// The swimlane picture of `diagram` laid out as `layout`, as SVG text.
 pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
+    let mut body = String::new();
+    push(&mut body, &lanes_group(diagram, layout));
+    push(&mut body, &loops_group(layout));
+    // Nodes and edges are written on two threads (this machine class has
+    // two cores); joined in a fixed order, the output stays byte-identical.
+    let (nodes, edges) = std::thread::scope(|scope| {
+        let edges = scope.spawn(|| edges_svg(diagram, layout));
+        let nodes = nodes_svg(diagram, layout);
+        (nodes, edges.join().unwrap_or_else(|_| edges_svg(diagram, layout)))
+    });
+
+    // The document is written around the groups, each serialised as soon as
+    // it is built: the svg crate's tree never holds the whole picture, and
+    // the parts are copied once, into a string of the final size.
+    let head = document(layout, theme).to_string();
+    let head = head.strip_suffix("</svg>").unwrap_or(&head);
+    let mut out = String::with_capacity(head.len() + body.len() + nodes.len() + edges.len() + 8);
+    out.push_str(head);
+    out.push_str(&body);
+    drop(body);
+    out.push_str(&nodes);
+    drop(nodes);
+    out.push_str(&edges);
+    drop(edges);
+    out.push_str("</svg>\n");
+    match crate::emit::xml_chars(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(cleaned) => cleaned,
+    }
+}
+
+/// The root element with the style sheet, the arrowhead and the
+/// background: everything drawn before the lanes.
+fn document(layout: &Layout, theme: Theme) -> Document {
     let theme_class = match theme {
         Theme::Light => "flowzap theme-light",
         Theme::Dark => "flowzap theme-dark",
     };
-    let document = Document::new()
+    Document::new()
         .set("viewBox", format!("0 0 {} {}", n(layout.width), n(layout.height)))
         .set("width", n(layout.width))
         .set("height", n(layout.height))
@@ -200,8 +234,11 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                 .set("y", 0)
                 .set("width", n(layout.width))
                 .set("height", n(layout.height)),
-        );
+        )
+}
 
+/// Each lane's band, header and rotated label.
+fn lanes_group(diagram: &Diagram, layout: &Layout) -> Group {
     let mut lanes = Group::new().set("class", "lanes");
     for band in &layout.lanes {
         let lane = &diagram.lane(band.lane);
@@ -238,9 +275,11 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                 ),
         );
     }
-    let mut body = String::new();
-    push(&mut body, &lanes);
+    lanes
+}
 
+/// The dashed frame and tab of each `loop` statement.
+fn loops_group(layout: &Layout) -> Group {
     let mut loops = Group::new().set("class", "loops");
     for frame in &layout.loops {
         let r = frame.rect;
@@ -280,34 +319,7 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
                 ),
         );
     }
-    push(&mut body, &loops);
-
-    // Nodes and edges are written on two threads (this machine class has
-    // two cores); joined in a fixed order, the output stays byte-identical.
-    let (nodes, edges) = std::thread::scope(|scope| {
-        let edges = scope.spawn(|| edges_svg(diagram, layout));
-        let nodes = nodes_svg(diagram, layout);
-        (nodes, edges.join().unwrap_or_else(|_| edges_svg(diagram, layout)))
-    });
-
-    // The document is written around the groups, each serialised as soon as
-    // it is built: the svg crate's tree never holds the whole picture, and
-    // the parts are copied once, into a string of the final size.
-    let head = document.to_string();
-    let head = head.strip_suffix("</svg>").unwrap_or(&head);
-    let mut out = String::with_capacity(head.len() + body.len() + nodes.len() + edges.len() + 8);
-    out.push_str(head);
-    out.push_str(&body);
-    drop(body);
-    out.push_str(&nodes);
-    drop(nodes);
-    out.push_str(&edges);
-    drop(edges);
-    out.push_str("</svg>\n");
-    match crate::emit::xml_chars(&out) {
-        Cow::Borrowed(_) => out,
-        Cow::Owned(cleaned) => cleaned,
-    }
+    loops
 }
 
 fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
