@@ -72,15 +72,7 @@ fn rectangle(label: &str) -> Measured {
     let height = (text_height + 16.0).max(48.0).ceil();
     let label_rect =
         Rect { x: (width - text_width) / 2.0, y: (height - text_height) / 2.0, width: text_width, height: text_height };
-    Measured {
-        width,
-        height,
-        shape_rect: Rect { x: 0.0, y: 0.0, width, height },
-        label_rect,
-        label_place: LabelPlace::Inside,
-        lines,
-        items: Vec::new(),
-    }
+    boxed(width, height, label_rect, lines, Vec::new())
 }
 
 /// A box with its title on top and a line per checklist item below.
@@ -92,6 +84,11 @@ fn taskbox(node: &Node) -> Measured {
     let width = (title_width.max(items_width) + 24.0).max(140.0).ceil();
     let height = (title_height + 12.0 + items.len() as f32 * LINE_HEIGHT + 10.0).max(48.0).ceil();
     let label_rect = Rect { x: (width - title_width) / 2.0, y: 6.0, width: title_width, height: title_height };
+    boxed(width, height, label_rect, lines, items)
+}
+
+/// A shape that fills its bounds, with its text inside.
+fn boxed(width: f32, height: f32, label_rect: Rect, lines: Vec<String>, items: Vec<String>) -> Measured {
     Measured {
         width,
         height,
