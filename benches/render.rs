@@ -2,7 +2,7 @@
 //! 10,000 nodes over 5 and 20 lanes: the layout from the analysis, the SVG
 //! from the layout, and the whole of `render` from text; then the shapes
 //! that used to cost quadratic room (a long chain beside as many nodes
-//! without edges, in one lane).
+//! without edges, in one lane), written out as the command writes it.
 
 use divan::{black_box, Bencher};
 use flowzap::{Document, Theme};
@@ -37,4 +37,13 @@ fn svg(bencher: Bencher, size: (usize, usize)) {
 fn text_to_svg(bencher: Bencher, size: (usize, usize)) {
     let text = flowzap::synth::swimlane_text(size.0, size.1, 42);
     bencher.bench(|| Document::new(black_box(text.as_str())).svg(Theme::Light).map(str::len));
+}
+
+/// 15,000 chained nodes beside 15,000 without edges in one lane, from text
+/// to SVG written out as `flowzap render` writes it (peak memory of the
+/// command: `examples/stage_memory.rs`, and /usr/bin/time in the note).
+#[divan::bench(sample_count = 5)]
+fn chain_beside_loose_nodes(bencher: Bencher) {
+    let text = flowzap::synth::chain_and_loose_text(15_000, 15_000);
+    bencher.bench(|| Document::new(black_box(text.as_str())).write_svg(Theme::Light, &mut std::io::sink()).is_ok());
 }

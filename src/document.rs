@@ -13,7 +13,6 @@ use crate::layout::Layout;
 use crate::limits::Limits;
 use crate::model::Diagram;
 use crate::render::svg::Theme;
-use crate::syntax::ast::SourceFile;
 use crate::Loaded;
 
 /// What [`Document::compile`] writes.
@@ -156,11 +155,6 @@ impl Document {
         })
     }
 
-    /// The syntax tree, with byte spans.
-    pub fn syntax(&self) -> &SourceFile {
-        &self.loaded().syntax
-    }
-
     /// The resolved diagram; incomplete when the file has errors.
     pub fn diagram(&self) -> &Diagram {
         &self.loaded().diagram
@@ -237,6 +231,21 @@ impl Document {
             Some(crate::render::svg::render(self.diagram(), layout, theme))
         });
         svg.as_deref().ok_or_else(|| self.errors())
+    }
+
+    /// Writes the swimlane picture as SVG to `out`, the same bytes as
+    /// [`Document::svg`], without holding the whole text: what the command
+    /// line does for a large file. A picture already made is written as it
+    /// is; fails with `InvalidInput` when the file has errors.
+    pub fn write_svg(&self, theme: Theme, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if let Some(Some(svg)) = self.svg[theme as usize].get() {
+            return out.write_all(svg.as_bytes());
+        }
+        let Some(layout) = self.layout() else {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, self.errors().to_string()));
+        };
+        stages::count(stages::Stage::Svg);
+        crate::render::svg::write(self.diagram(), layout, theme, out)
     }
 
     /// The swimlane picture as PNG at `scale` pixels per unit. A picture

@@ -52,13 +52,10 @@ pub use render::svg::Theme;
 
 use diagnostics::Diagnostic;
 use model::Diagram;
-use syntax::ast::SourceFile;
 
-/// A file read by the front end: its tree, its model and all its findings.
+/// A file read by the front end: its model and all its findings.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The syntax tree, with byte spans.
-    pub syntax: SourceFile,
     /// Everything that resolved; incomplete when there are errors.
     pub diagram: Diagram,
     /// Sorted by position in the file.
@@ -85,11 +82,14 @@ pub fn load_within(text: &str, limits: &limits::Limits) -> Loaded {
     if let Some(too_many) = limits::too_many_nodes(&parsed.file, limits) {
         diagnostics.push(too_many);
         diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
-        return Loaded { syntax: parsed.file, diagram: Diagram::new(), diagnostics };
+        return Loaded { diagram: Diagram::new(), diagnostics };
     }
     let (diagram, resolve_diagnostics) = model::resolve(&parsed.file);
     diagnostics.extend(resolve_diagnostics);
     limits::long_labels(&diagram, limits, &mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
-    Loaded { syntax: parsed.file, diagram, diagnostics }
+    // The syntax tree is dropped here: everything later works on the
+    // model, and on large files the tree is the larger of the two.
+    drop(parsed.file);
+    Loaded { diagram, diagnostics }
 }

@@ -121,6 +121,25 @@ pub fn swimlane_text(nodes: usize, lanes: usize, seed: u64) -> String {
     text
 }
 
+/// One lane holding a chain of `chain` rectangles and `loose` rectangles
+/// without edges: the shape that once cost a rows × columns table in the
+/// layout (every loose node is a row of the first column, every chain node a
+/// column) and a report line per orphan.
+pub fn chain_and_loose_text(chain: usize, loose: usize) -> String {
+    let mut text = String::from("main { # Main\n");
+    for n in 1..=chain {
+        let _ = writeln!(text, "  n{n}: rectangle label:\"Step {n}\"");
+    }
+    for n in 1..chain {
+        let _ = writeln!(text, "  n{n}.handle(right) -> n{}.handle(left)", n + 1);
+    }
+    for n in chain + 1..=chain + loose {
+        let _ = writeln!(text, "  n{n}: rectangle label:\"Loose {n}\"");
+    }
+    text.push_str("}\n");
+    text
+}
+
 /// A diagram of `nodes` nodes (about) over `lanes` lanes full of what the
 /// workflow compilers must handle: fork/join blocks, nested forks, forks
 /// whose joins cross, retry loops in branches and requests drawn with their

@@ -596,7 +596,7 @@ fn program_tables(path: &Path) -> (BTreeMap<String, Vec<String>>, BTreeMap<Strin
             match &state.kind {
                 StateKind::Task { .. } => {
                     let node = state.node.expect("a task stands for a node");
-                    tasks.insert(state.name.clone(), loaded.diagram.node(node).id.clone());
+                    tasks.insert(state.name.clone(), loaded.diagram.node(node).id.to_string());
                 }
                 StateKind::Decision { key, choices, .. } => {
                     let mut values: Vec<String> = choices.iter().map(|(value, _)| value.clone()).collect();

@@ -79,6 +79,25 @@ fn a_thousand_copies_of_one_mistake_are_summarised() {
     assert_eq!(common::findings(&report).len(), 1_000);
 }
 
+/// The shape that once cost a rows × columns table and a report line per
+/// orphan: `render` of a chain beside as many nodes without edges draws every
+/// node, and the terminal gets 50 orphan warnings and a count. (Its time and
+/// memory at 30,000 nodes are benchmarked in benches/render.rs.)
+#[test]
+fn a_chain_beside_loose_nodes_renders_with_a_bounded_report() {
+    let dir = tempfile::tempdir().expect("temp");
+    write(dir.path(), "shape.fz", &flowzap::synth::chain_and_loose_text(2_000, 2_000));
+    let output = flowzap(dir.path()).args(["render", "shape.fz", "-o", "shape.svg"]).output().expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(report.matches("has no edges").count(), 50, "{report}");
+    assert!(report.contains("flowzap::W012: 1950 more like this in shape.fz not shown"), "{report}");
+    let svg = std::fs::read_to_string(dir.path().join("shape.svg")).expect("written");
+    let tree = roxmltree::Document::parse(&svg).expect("the SVG parses");
+    let nodes = tree.descendants().filter(|n| n.attribute("class") == Some("node")).count();
+    assert_eq!(nodes, 4_000);
+}
+
 /// Inputs that took minutes (duplicate keys, did-you-mean over every node,
 /// lane lookups) finish; the bound only catches a hang, it measures nothing.
 #[test]

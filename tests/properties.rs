@@ -294,17 +294,22 @@ fn build_model(
 ) -> Diagram {
     let mut diagram = Diagram::new();
     for (i, (name, label)) in lane_names.into_iter().zip(lane_labels).enumerate() {
-        diagram.add_lane(Lane { id: format!("{name}{i}"), label, span: Span::default(), label_span: None });
+        diagram.add_lane(Lane {
+            id: format!("{name}{i}").into(),
+            label: label.into(),
+            span: Span::default(),
+            label_span: None,
+        });
     }
     nodes.sort_by_key(|node| node.lane);
     for (i, spec) in nodes.iter().enumerate() {
         let attributes = spec
             .attributes
             .iter()
-            .map(|(key, value)| Attribute { key: key.clone(), value: value.clone(), span: Span::default() })
+            .map(|(key, value)| Attribute { key: key.into(), value: value.into(), span: Span::default() })
             .collect();
         diagram.add_node(Node {
-            id: format!("n{}", i + 1),
+            id: format!("n{}", i + 1).into(),
             shape: spec.shape,
             attributes,
             lane: LaneId::new(spec.lane),
@@ -331,7 +336,7 @@ fn build_model(
             source_handle: edge.handles.0,
             target_handle: edge.handles.1,
             handles_written: true,
-            label: edge.label,
+            label: edge.label.map(Into::into),
             label_span: None,
             attributes: Vec::new(),
             written_in: Some(LaneId::new(lane)),
@@ -344,7 +349,7 @@ fn build_model(
             let members: Vec<_> =
                 members.into_iter().map(|m| petgraph::graph::NodeIndex::new(m.index(nodes.len()))).collect();
             let lane = nodes[members[0].index()].lane;
-            Loop { condition, members, written_in: Some(LaneId::new(lane)), span: Span::default() }
+            Loop { condition: condition.into(), members, written_in: Some(LaneId::new(lane)), span: Span::default() }
         })
         .collect();
     loops.sort_by_key(|stmt| stmt.written_in);

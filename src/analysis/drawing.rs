@@ -4,6 +4,7 @@
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+use super::adjacency::Adjacency;
 use super::roles::Kind;
 use crate::model::Diagram;
 
@@ -13,9 +14,9 @@ use crate::model::Diagram;
 #[derive(Debug, Clone)]
 pub struct Drawing {
     /// Out-edges of each node in file order.
-    pub outgoing: Vec<Vec<EdgeIndex>>,
+    pub outgoing: Adjacency,
     /// In-edges of each node in file order.
-    pub incoming: Vec<Vec<EdgeIndex>>,
+    pub incoming: Adjacency,
     /// `is_back[e]`: drawn edge `e` closes a cycle.
     pub is_back: Vec<bool>,
     /// What each node is as drawn: a circle nothing enters is a start even
@@ -27,12 +28,9 @@ impl Drawing {
     /// The drawn graph of `drawn`.
     pub fn new(drawn: &Diagram) -> Drawing {
         let count = drawn.nodes().len();
-        let mut outgoing = vec![Vec::new(); count];
-        let mut incoming = vec![Vec::new(); count];
-        for (index, edge) in drawn.edges().iter().enumerate() {
-            outgoing[edge.source.index()].push(EdgeIndex::new(index));
-            incoming[edge.target.index()].push(EdgeIndex::new(index));
-        }
+        let edges = drawn.edges().iter().enumerate();
+        let outgoing = Adjacency::new(count, edges.clone().map(|(e, edge)| (edge.source.index(), EdgeIndex::new(e))));
+        let incoming = Adjacency::new(count, edges.map(|(e, edge)| (edge.target.index(), EdgeIndex::new(e))));
         let targets: Vec<usize> = drawn.edges().iter().map(|edge| edge.target.index()).collect();
         let sources: Vec<NodeIndex> = (0..count).filter(|&n| incoming[n].is_empty()).map(NodeIndex::new).collect();
         let is_back = super::flow::depth_first(&targets, &outgoing, &sources).is_back;

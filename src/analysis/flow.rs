@@ -7,15 +7,16 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef, Reversed};
 use petgraph::Direction;
 
+use super::adjacency::Adjacency;
 use crate::model::Diagram;
 
 /// The control flow of a process: edges per node in file order, back edges, the forward graph and
 /// its dominator trees.
 pub struct Flow {
-    /// Out-edges of each node in file order (petgraph keeps them reversed).
-    pub outgoing: Vec<Vec<EdgeIndex>>,
+    /// Out-edges of each node in file order.
+    pub outgoing: Adjacency,
     /// In-edges of each node in file order.
-    pub incoming: Vec<Vec<EdgeIndex>>,
+    pub incoming: Adjacency,
     /// `is_back[e]`: the edge closes a cycle (it points at a node still on the
     /// depth-first stack when the search walks from the starts in file order).
     pub is_back: Vec<bool>,
@@ -50,15 +51,9 @@ impl Flow {
     pub fn of_process(diagram: &Diagram, active: &[bool]) -> Flow {
         let count = diagram.nodes().len();
         let active: Vec<bool> = (0..count).map(|n| active.get(n).copied().unwrap_or(true)).collect();
-        let mut outgoing = vec![Vec::new(); count];
-        let mut incoming = vec![Vec::new(); count];
-        for edge in diagram.graph().edge_references() {
-            outgoing[edge.source().index()].push(edge.id());
-            incoming[edge.target().index()].push(edge.id());
-        }
-        for list in outgoing.iter_mut().chain(incoming.iter_mut()) {
-            list.sort();
-        }
+        let edges = diagram.edges().iter().enumerate();
+        let outgoing = Adjacency::new(count, edges.clone().map(|(e, edge)| (edge.source.index(), EdgeIndex::new(e))));
+        let incoming = Adjacency::new(count, edges.map(|(e, edge)| (edge.target.index(), EdgeIndex::new(e))));
         let sources: Vec<NodeIndex> =
             (0..count).filter(|&n| active[n] && incoming[n].is_empty()).map(NodeIndex::new).collect();
         let targets: Vec<usize> = diagram.edges().iter().map(|edge| edge.target.index()).collect();
@@ -150,7 +145,7 @@ pub struct DepthFirst {
 /// Iterative depth-first search from `roots` in order, then from any node
 /// not yet seen (cycles nothing enters), following each node's `outgoing`
 /// edges in order; `targets[e]` is where edge `e` leads.
-pub fn depth_first(targets: &[usize], outgoing: &[Vec<EdgeIndex>], roots: &[NodeIndex]) -> DepthFirst {
+pub fn depth_first(targets: &[usize], outgoing: &Adjacency, roots: &[NodeIndex]) -> DepthFirst {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,

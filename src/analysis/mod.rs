@@ -5,6 +5,7 @@
 //! Everything here works on a [`Diagram`] without errors; `flowzap lint`
 //! only gets here when `check` found none.
 
+pub mod adjacency;
 pub mod around;
 pub mod drawing;
 pub mod flow;

@@ -36,7 +36,7 @@ fn node_text(diagram: &Diagram, roles: &[Role], node: NodeIndex) -> String {
 }
 
 fn id(diagram: &Diagram, node: Option<NodeIndex>, absent: &str) -> String {
-    node.map_or_else(|| absent.to_owned(), |node| diagram.node(node).id.clone())
+    node.map_or_else(|| absent.to_owned(), |node| diagram.node(node).id.to_string())
 }
 
 /// What is left to print, innermost last: a region, a line of text, or a
@@ -146,7 +146,7 @@ pub fn describe_steps(diagram: &Diagram, steps: &[Step]) -> String {
                 let id = &diagram.node(*node).id;
                 match outs.len() {
                     0 => format!("{id} ends"),
-                    1 => id.clone(),
+                    1 => id.to_string(),
                     _ => format!("{id} forks to {}", outs.join(", ")),
                 }
             }
@@ -170,7 +170,7 @@ pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
         children.push((first..regions.len()).collect());
         at += 1;
     }
-    let id = |node: &Option<NodeIndex>| node.map_or(Value::Null, |n| Value::from(diagram.node(n).id.clone()));
+    let id = |node: &Option<NodeIndex>| node.map_or(Value::Null, |n| Value::from(diagram.node(n).id.as_str()));
     let mut built: Vec<Option<Value>> = vec![None; regions.len()];
     for index in (0..regions.len()).rev() {
         let mut inner: Vec<Value> = children[index].iter().map(|&c| built[c].take().unwrap_or(Value::Null)).collect();
@@ -181,7 +181,7 @@ pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
         match regions[index] {
             Region::Node { node } => {
                 put("type", "node".into());
-                put("id", diagram.node(*node).id.clone().into());
+                put("id", diagram.node(*node).id.as_str().into());
             }
             Region::Sequence { .. } => {
                 put("type", "sequence".into());

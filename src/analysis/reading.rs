@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+use super::adjacency::Adjacency;
 use super::flow::depth_first;
 use super::roles::{Kind, Role};
 use crate::model::{Diagram, Edge, Shape};
@@ -199,8 +200,8 @@ pub fn read(drawn: &Diagram) -> Reading {
     // outermost requester in, so that a nested reply's requester already
     // has its final continuations when its own reply is rewritten.
     let targets: Vec<usize> = drawn.edges().iter().map(|edge| edge.target.index()).collect();
-    let drawn_out: Vec<Vec<EdgeIndex>> =
-        (0..count).map(|n| lines.out[n].iter().map(|&id| EdgeIndex::new(id)).collect()).collect();
+    let drawn_out =
+        Adjacency::new(count, (0..count).flat_map(|n| lines.out[n].iter().map(move |&id| (n, EdgeIndex::new(id)))));
     let sources: Vec<NodeIndex> = (0..count).filter(|&n| lines.inc[n].is_empty()).map(NodeIndex::new).collect();
     let search = depth_first(&targets, &drawn_out, &sources);
     // A reply closes a cycle the search found: its target is an ancestor
@@ -351,10 +352,10 @@ fn read_restarts(drawn: &Diagram, lines: &mut Lines) -> Vec<Restart> {
         position[id] = at;
     }
     let targets: Vec<usize> = order.iter().map(|&id| lines.lines[id].target).collect();
-    let mut outgoing: Vec<Vec<EdgeIndex>> = vec![Vec::new(); count];
+    let outgoing =
+        Adjacency::new(count, order.iter().enumerate().map(|(at, &id)| (lines.lines[id].source, EdgeIndex::new(at))));
     let mut has_incoming = vec![false; count];
-    for (at, &id) in order.iter().enumerate() {
-        outgoing[lines.lines[id].source].push(EdgeIndex::new(at));
+    for &id in &order {
         has_incoming[lines.lines[id].target] = true;
     }
     let sources: Vec<NodeIndex> = (0..count).filter(|&n| !has_incoming[n]).map(NodeIndex::new).collect();
@@ -424,7 +425,7 @@ fn build_process(drawn: &Diagram, lines: &Lines, in_process: &[bool]) -> (Option
 /// the ones that may be read as a choice.
 pub fn choice_candidates(
     process: &Diagram,
-    outgoing: &[Vec<EdgeIndex>],
+    outgoing: &Adjacency,
     roles: &[Role],
     in_process: &[bool],
 ) -> Vec<NodeIndex> {

@@ -5,7 +5,7 @@ use super::io::{emit, read_diagram};
 use super::{GraphArgs, Status};
 
 pub fn run(args: &GraphArgs, color: bool) -> Status {
-    let (_, document) = match read_diagram(&args.file, color, "no graph written") {
+    let document = match read_diagram(&args.file, color, "no graph written") {
         Ok(read) => read,
         Err(status) => return status,
     };

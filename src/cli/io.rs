@@ -181,6 +181,15 @@ pub fn refuse_overwriting_inputs(output: &Path, inputs: &[&Path]) -> Result<(), 
 /// was. A device, a FIFO or a socket is written through as it is (never
 /// replaced by a file), and a symbolic link is followed to what it names.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// What writes an output's bytes to where they go.
+pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'a;
+
+/// [`write_atomically`] with the bytes written by `write` as they are made,
+/// through a buffer, so a large output need not be held in memory first.
+pub fn write_atomically_with(path: &Path, write: &mut Writing<'_>) -> std::io::Result<()> {
     let mut path = path.to_path_buf();
     for _ in 0..40 {
         match std::fs::symlink_metadata(&path) {
@@ -195,17 +204,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
                 return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
             }
             Ok(meta) if !meta.is_file() => {
-                let mut file = std::fs::OpenOptions::new().write(true).open(&path)?;
-                file.write_all(bytes)?;
+                let mut file = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(&path)?);
+                write(&mut file)?;
                 return file.flush();
             }
-            _ => return replace_file(&path, bytes),
+            _ => return replace_file(&path, write),
         }
     }
     Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
-fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn replace_file(path: &Path, write: &mut Writing<'_>) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -216,7 +225,10 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         pending.push(temporary_path.clone());
     }
     let written = (|| {
-        temporary.write_all(bytes)?;
+        let mut buffered = std::io::BufWriter::new(temporary.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         temporary.as_file().sync_all()?;
         // Temporary files are private; the output gets the mode it had, or
         // the usual one for a new file.
@@ -237,17 +249,21 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Writes to standard output, or to a file (see [`write_atomically`]),
 /// never over one of `inputs`; the error is a sentence.
 pub fn emit(output: Option<&Path>, bytes: &[u8], inputs: &[&Path]) -> Result<(), String> {
+    emit_with(output, inputs, &mut |out| out.write_all(bytes))
+}
+
+/// [`emit`] with the bytes written by `write` as they are made.
+pub fn emit_with(output: Option<&Path>, inputs: &[&Path], write: &mut Writing<'_>) -> Result<(), String> {
     match output.filter(|path| path.as_os_str() != "-") {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut stdout)
                 .and_then(|_| stdout.flush())
                 .map_err(|error| format!("cannot write to standard output: {error}"))
         }
         Some(path) => {
             refuse_overwriting_inputs(path, inputs)?;
-            write_atomically(path, bytes)
+            write_atomically_with(path, write)
                 .map_err(|error| format!("cannot write `{}`: {}", shown(path), describe_io_error(&error)))
         }
     }
@@ -271,7 +287,9 @@ pub fn read_text(path: &Path, color: bool) -> Result<SourceText, super::Status> 
 
 /// Reads and loads a diagram, showing its findings on standard error; a
 /// diagram with errors is refused (`what` says what is then not written).
-pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText, flowzap::Document), super::Status> {
+/// The file's text for reports is dropped on return: a large diagram is
+/// then held once, in the document.
+pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<flowzap::Document, super::Status> {
     let source = read_text(path, color)?;
     let loaded = document(&source.text);
     if !loaded.diagnostics().is_empty() {
@@ -281,5 +299,5 @@ pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<(SourceText,
         eprintln!("error: `{}` has errors; {what}", source.name);
         return Err(super::Status::Findings);
     }
-    Ok((source, loaded))
+    Ok(loaded)
 }

@@ -1,11 +1,11 @@
 //! `flowzap render`: the swimlane picture as SVG or PNG.
 
-use super::io::{emit, read_diagram};
+use super::io::{emit, emit_with, read_diagram};
 use super::{RenderArgs, Status, ThemeChoice};
 use flowzap::{Refusal, Theme};
 
 pub fn run(args: &RenderArgs, color: bool) -> Status {
-    let (_, document) = match read_diagram(&args.file, color, "nothing drawn") {
+    let document = match read_diagram(&args.file, color, "nothing drawn") {
         Ok(read) => read,
         Err(status) => return status,
     };
@@ -15,16 +15,17 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     };
     let wants_png =
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
-    let picture: Result<std::borrow::Cow<[u8]>, Refusal> = if wants_png {
-        document.png(theme, args.scale).map(std::borrow::Cow::Owned)
+    let inputs = [args.file.as_path()];
+    let written = if wants_png {
+        match document.png(theme, args.scale) {
+            Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
+            Err(Refusal::Output(message)) => Err(message),
+            // read_diagram refused files with errors already.
+            Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
+        }
     } else {
-        document.svg(theme).map(|svg| std::borrow::Cow::Borrowed(svg.as_bytes()))
-    };
-    let written = match picture {
-        Ok(bytes) => emit(args.output.as_deref(), &bytes, &[args.file.as_path()]),
-        Err(Refusal::Output(message)) => Err(message),
-        // read_diagram refused files with errors already.
-        Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
+        // Written as it is drawn: a large picture is never held whole.
+        emit_with(args.output.as_deref(), &inputs, &mut |out| document.write_svg(theme, out))
     };
     match written {
         Ok(()) => Status::Ok,

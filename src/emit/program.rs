@@ -1310,7 +1310,7 @@ impl Emitter<'_, '_> {
 
     fn entry_value(&self, entry: usize) -> String {
         match self.lowering.kind[entry] {
-            Item::Node(node) => self.lowering.diagram.node(node).id.clone(),
+            Item::Node(node) => self.lowering.diagram.node(node).id.to_string(),
             _ => entry.to_string(),
         }
     }

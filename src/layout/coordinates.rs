@@ -52,12 +52,12 @@ fn anchor(measured: &Measured) -> f32 {
 pub fn place(
     diagram: &Diagram,
     grid: &Grid,
-    measured: &[Measured],
+    measured: Vec<Measured>,
     plan: &Plan,
     drawing: &Drawing,
     around: &[Around],
 ) -> Geometry {
-    let mut cells = cell_sizes(grid, measured);
+    let mut cells = cell_sizes(grid, &measured);
     let (vgap_w, hgap_h) = gap_sizes(grid, plan, around);
     fit_lane_headers(diagram, grid, &mut cells.row_h, &hgap_h);
     let (vgap_x, col_x, right) = positions(MARGIN + HEADER_WIDTH, &vgap_w, &cells.col_w);
@@ -66,12 +66,12 @@ pub fn place(
     let height = bottom + hgap_h[grid.rows] + MARGIN;
 
     let nodes: Vec<NodeBox> = measured
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(node, m)| {
             let (r, c) = (grid.row[node], grid.column[node]);
             let bx = col_x[c] + (cells.col_w[c] - m.width) / 2.0;
-            let by = row_y[r] + cells.above[r] - anchor(m);
+            let by = row_y[r] + cells.above[r] - anchor(&m);
             let offset = |rect: Rect| Rect { x: bx + rect.x, y: by + rect.y, width: rect.width, height: rect.height };
             let data = &diagram.nodes()[node];
             NodeBox {
@@ -80,8 +80,8 @@ pub fn place(
                 bounds: Rect { x: bx, y: by, width: m.width, height: m.height },
                 shape_rect: offset(m.shape_rect),
                 label_place: m.label_place,
-                lines: m.lines.clone(),
-                items: m.items.clone(),
+                lines: m.lines,
+                items: m.items,
                 label_rect: offset(m.label_rect),
                 kind: drawing.kinds[node],
                 lane: data.lane,

@@ -193,7 +193,7 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
     let grid = ordering::order(diagram, drawing, &layers);
     let boxes = sizes::measure(diagram);
     let plan = routing::plan(diagram, &grid);
-    let geometry = coordinates::place(diagram, &grid, &boxes, &plan, drawing, &analysis.around);
+    let geometry = coordinates::place(diagram, &grid, boxes, &plan, drawing, &analysis.around);
     let ports = ports::assign(diagram, &geometry);
     let edges = routing::route(diagram, &geometry, &plan, &ports);
     let loops = loop_frames(diagram, &geometry.nodes);

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use compact_str::CompactString;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
@@ -117,9 +118,9 @@ impl LaneId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
     /// The id that lane prefixes name.
-    pub id: String,
+    pub id: CompactString,
     /// The display label; the id when none was written.
-    pub label: String,
+    pub label: CompactString,
     /// The lane's opening line.
     pub span: Span,
     /// The display label as written, if it was.
@@ -130,9 +131,9 @@ pub struct Lane {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The key.
-    pub key: String,
+    pub key: CompactString,
     /// The value, unescaped.
-    pub value: String,
+    pub value: CompactString,
     /// Where it is written.
     pub span: Span,
 }
@@ -144,7 +145,7 @@ pub const KNOWN_ATTRIBUTES: [&str; 4] = ["label", "owner", "description", "syste
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     /// Its id (`n1`).
-    pub id: String,
+    pub id: CompactString,
     /// Its shape.
     pub shape: Shape,
     /// In written order, unknown keys included; a repeated key keeps its last value.
@@ -211,7 +212,7 @@ pub struct Edge {
     /// False when the file left a handle out and it was inferred.
     pub handles_written: bool,
     /// Its label, if written.
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
     /// The whole `label=…` attribute, if written.
     pub label_span: Option<Span>,
     /// Edge attributes other than `label`, kept as written.
@@ -226,7 +227,7 @@ pub struct Edge {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loop {
     /// The condition in brackets.
-    pub condition: String,
+    pub condition: CompactString,
     /// Members in the order listed (their execution order).
     pub members: Vec<NodeId>,
     /// The lane block it was written in; `None` outside every lane.
@@ -247,9 +248,9 @@ pub struct Diagram {
     edges: Vec<Edge>,
     loops: Vec<Loop>,
     graph: DiGraph<(), ()>,
-    by_id: HashMap<String, NodeIndex>,
+    by_id: HashMap<CompactString, NodeIndex>,
     /// The first lane declared with each id.
-    lane_by_id: HashMap<String, LaneId>,
+    lane_by_id: HashMap<CompactString, LaneId>,
 }
 
 impl Diagram {
@@ -376,7 +377,7 @@ impl Diagram {
         let source = self.node(edge.source);
         let target = self.node(edge.target);
         let target_ref = if source.lane == target.lane {
-            target.id.clone()
+            target.id.to_string()
         } else {
             format!("{}.{}", self.lane(target.lane).id, target.id)
         };

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use compact_str::CompactString;
 use petgraph::graph::NodeIndex;
 
 use super::diagram::*;
@@ -142,7 +143,7 @@ impl<'a> Resolver<'a> {
                     .with_help(format!("add one: `{id} {{ # {}`; until then the id is shown", title_case(id)))
                     .with_edit(block.open_span, format!("{id} {{ # {id}")),
                 );
-                String::new()
+                CompactString::default()
             }
         };
         let label_span = block.label.as_ref().map(|label| label.text.span);
@@ -224,7 +225,7 @@ impl<'a> Resolver<'a> {
             return;
         };
         self.diagram.add_node(Node {
-            id: id.to_owned(),
+            id: CompactString::from(id),
             shape,
             attributes,
             lane,
@@ -330,7 +331,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             slot_of_key.insert(key, kept.len());
-            kept.push(Attribute { key: key.to_owned(), value, span: attribute.span });
+            kept.push(Attribute { key: CompactString::from(key), value, span: attribute.span });
         }
         kept.shrink_to_fit();
         kept
@@ -339,8 +340,8 @@ impl<'a> Resolver<'a> {
     /// Resolves one endpoint's node, reporting unknown ids and wrong prefixes.
     fn endpoint_node(
         &mut self,
-        endpoint_node: &'a Spanned<String>,
-        prefix: Option<&Spanned<String>>,
+        endpoint_node: &'a Spanned<CompactString>,
+        prefix: Option<&Spanned<CompactString>>,
         code: Code,
         role: &str,
     ) -> Option<NodeIndex> {
@@ -376,7 +377,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// False (with an error) when a lane prefix contradicts the node's lane.
-    fn check_prefix(&mut self, prefix: &Spanned<String>, index: NodeIndex) -> bool {
+    fn check_prefix(&mut self, prefix: &Spanned<CompactString>, index: NodeIndex) -> bool {
         let may_search = self.diagram.lane_index(&prefix.value).is_none() && self.may_search();
         let node = self.diagram.node(index);
         let node_lane = &self.diagram.lane(node.lane);
@@ -429,7 +430,7 @@ impl<'a> Resolver<'a> {
         false
     }
 
-    fn handle(&mut self, written: Option<&Spanned<String>>) -> Result<Option<Side>, ()> {
+    fn handle(&mut self, written: Option<&Spanned<CompactString>>) -> Result<Option<Side>, ()> {
         let Some(written) = written else { return Ok(None) };
         if let Some(side) = Side::from_name(&written.value) {
             return Ok(Some(side));
@@ -720,7 +721,7 @@ mod tests {
         );
         let again = crate::load(&fixed);
         assert!(again.diagnostics.iter().all(|d| d.code != Code::W009));
-        let kept = |loaded: &crate::Loaded| -> Vec<(String, String)> {
+        let kept = |loaded: &crate::Loaded| -> Vec<(compact_str::CompactString, compact_str::CompactString)> {
             loaded.diagram.edges()[0].attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect()
         };
         assert_eq!(kept(&again), kept(&loaded));

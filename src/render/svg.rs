@@ -3,7 +3,6 @@
 //! [data-shape]`, `g.edge[data-from][data-to]`, a `<title>` on each, colours
 //! only in the `<style>` block (light and dark themes).
 
-use std::borrow::Cow;
 use svg::node::element::{Circle, Definitions, Group, Line, Marker, Path, Polygon, Rectangle, Style, Text, Title};
 use svg::Document;
 
@@ -168,35 +167,41 @@ fn text_lines(lines: &[String], centre_x: f32, top: f32, class: &str) -> Text {
 
 /// The swimlane picture of `diagram` laid out as `layout`, as SVG text.
 pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
-    let mut body = String::new();
-    push(&mut body, &lanes_group(diagram, layout));
-    push(&mut body, &loops_group(layout));
-    // Nodes and edges are written on two threads (this machine class has
-    // two cores); joined in a fixed order, the output stays byte-identical.
-    let (nodes, edges) = std::thread::scope(|scope| {
-        let edges = scope.spawn(|| edges_svg(diagram, layout));
-        let nodes = nodes_svg(diagram, layout);
-        (nodes, edges.join().unwrap_or_else(|_| edges_svg(diagram, layout)))
-    });
+    // Reserved generously up front: pages never written are never resident,
+    // while growing by doubling would copy the text and hold both.
+    let mut out = Vec::with_capacity(8192 + 1024 * layout.nodes.len() + 768 * layout.edges.len());
+    // Writing into a vector cannot fail, and every piece written is text.
+    let _ = write(diagram, layout, theme, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
 
-    // The document is written around the groups, each serialised as soon as
-    // it is built: the svg crate's tree never holds the whole picture, and
-    // the parts are copied once, into a string of the final size.
+/// Writes the picture to `out` as it is drawn, a few nodes at a time, so
+/// the whole text is never held in memory (a 30,000-node picture is 12 MB).
+/// The bytes are those of [`render`].
+pub fn write(diagram: &Diagram, layout: &Layout, theme: Theme, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // The svg crate's tree is built group by group and serialised at once,
+    // so it never holds the whole picture either.
     let head = document(layout, theme).to_string();
-    let head = head.strip_suffix("</svg>").unwrap_or(&head);
-    let mut out = String::with_capacity(head.len() + body.len() + nodes.len() + edges.len() + 8);
-    out.push_str(head);
-    out.push_str(&body);
-    drop(body);
-    out.push_str(&nodes);
-    drop(nodes);
-    out.push_str(&edges);
-    drop(edges);
-    out.push_str("</svg>\n");
-    match crate::emit::xml_chars(&out) {
-        Cow::Borrowed(_) => out,
-        Cow::Owned(cleaned) => cleaned,
-    }
+    write_clean(out, head.strip_suffix("</svg>").unwrap_or(&head))?;
+    let mut piece = String::new();
+    push(&mut piece, &lanes_group(diagram, layout));
+    push(&mut piece, &loops_group(layout));
+    write_clean(out, &piece)?;
+    // Nodes and edges are drawn on two threads (this machine class has two
+    // cores): the nodes straight to `out`, the edges into a text written
+    // after them, so the output stays byte-identical.
+    std::thread::scope(|scope| {
+        let edges = scope.spawn(|| edges_svg(diagram, layout));
+        let nodes = nodes_svg(diagram, layout, out);
+        let edges = edges.join().unwrap_or_else(|_| edges_svg(diagram, layout));
+        nodes.and_then(|()| write_clean(out, &edges))
+    })?;
+    write_clean(out, "</svg>\n")
+}
+
+/// Writes `text` with the characters XML cannot hold replaced.
+fn write_clean(out: &mut dyn std::io::Write, text: &str) -> std::io::Result<()> {
+    out.write_all(crate::emit::xml_chars(text).as_bytes())
 }
 
 /// The root element with the style sheet, the arrowhead and the
@@ -322,8 +327,9 @@ fn loops_group(layout: &Layout) -> Group {
     loops
 }
 
-fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
-    let mut body = String::new();
+/// Writes the group of every node to `out`.
+fn nodes_svg(diagram: &Diagram, layout: &Layout, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut body = String::with_capacity(2 * FLUSH_AT);
     body.push_str("<g class=\"nodes\">\n");
     for node_box in &layout.nodes {
         let node = diagram.node(node_box.node);
@@ -401,13 +407,20 @@ fn nodes_svg(diagram: &Diagram, layout: &Layout) -> String {
             }
         }
         push(&mut body, &group);
+        if body.len() >= FLUSH_AT {
+            write_clean(out, &body)?;
+            body.clear();
+        }
     }
     body.push_str("</g>\n");
-    body
+    write_clean(out, &body)
 }
 
+/// How much of the nodes' text is gathered before it is written.
+const FLUSH_AT: usize = 64 * 1024;
+
 fn edges_svg(diagram: &Diagram, layout: &Layout) -> String {
-    let mut body = String::new();
+    let mut body = String::with_capacity(768 * layout.edges.len());
     body.push_str("<g class=\"edges\">\n");
     for path in &layout.edges {
         let edge = &diagram.edges()[path.edge];

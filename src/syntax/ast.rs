@@ -2,6 +2,8 @@
 //! resolved. Tolerated forms are recorded here (which separator an attribute
 //! used, whether handles were written) so later stages can warn and fix.
 
+use compact_str::CompactString;
+
 use super::Span;
 
 /// A value with where it is written.
@@ -46,7 +48,7 @@ pub enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaneBlock {
     /// The lane id.
-    pub id: Spanned<String>,
+    pub id: Spanned<CompactString>,
     /// The `# Label`, if written.
     pub label: Option<LaneLabel>,
     /// The opening line, `id { # Label`.
@@ -61,7 +63,7 @@ pub struct LaneBlock {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaneLabel {
     /// The text after `#`, trimmed.
-    pub text: Spanned<String>,
+    pub text: Spanned<CompactString>,
     /// Written as a `# Label` line below the brace (a tolerated form).
     pub on_next_line: bool,
 }
@@ -76,9 +78,9 @@ pub enum Statement {
     /// `loop [condition] n1 n2 …`.
     Loop(LoopStmt),
     /// `// text`
-    LineComment(Spanned<String>),
+    LineComment(Spanned<CompactString>),
     /// `# text` that is not a lane label.
-    HashComment(Spanned<String>),
+    HashComment(Spanned<CompactString>),
 }
 
 impl Statement {
@@ -106,16 +108,16 @@ pub enum Separator {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttrValue {
     /// A quoted string, unescaped.
-    Quoted(String),
+    Quoted(CompactString),
     /// An unquoted value, kept so the error can offer the quoted form.
-    Bare(String),
+    Bare(CompactString),
 }
 
 /// `key:"value"` as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The key.
-    pub key: Spanned<String>,
+    pub key: Spanned<CompactString>,
     /// The separator.
     pub separator: Spanned<Separator>,
     /// The value.
@@ -128,9 +130,9 @@ pub struct Attribute {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeDecl {
     /// The node id.
-    pub id: Spanned<String>,
+    pub id: Spanned<CompactString>,
     /// As written; checked against the four shapes when resolving.
-    pub shape: Spanned<String>,
+    pub shape: Spanned<CompactString>,
     /// Its attributes in written order.
     pub attributes: Vec<Attribute>,
     /// The whole declaration.
@@ -141,11 +143,11 @@ pub struct NodeDecl {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// The lane prefix, if written.
-    pub lane_prefix: Option<Spanned<String>>,
+    pub lane_prefix: Option<Spanned<CompactString>>,
     /// The node id.
-    pub node: Spanned<String>,
+    pub node: Spanned<CompactString>,
     /// The direction as written (any case); `None` when the handle was left out.
-    pub handle: Option<Spanned<String>>,
+    pub handle: Option<Spanned<CompactString>>,
     /// The whole endpoint.
     pub span: Span,
 }
@@ -167,9 +169,9 @@ pub struct EdgeStmt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoopMember {
     /// The lane prefix, if written.
-    pub lane_prefix: Option<Spanned<String>>,
+    pub lane_prefix: Option<Spanned<CompactString>>,
     /// The node id.
-    pub node: Spanned<String>,
+    pub node: Spanned<CompactString>,
     /// The whole member.
     pub span: Span,
 }
@@ -178,7 +180,7 @@ pub struct LoopMember {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoopStmt {
     /// The condition in brackets.
-    pub condition: Spanned<String>,
+    pub condition: Spanned<CompactString>,
     /// The nodes listed.
     pub members: Vec<LoopMember>,
     /// The whole statement.

@@ -2,6 +2,7 @@
 //! pairs lane braces, and every unreadable line becomes a diagnostic while the
 //! lines after it are still read.
 
+use compact_str::CompactString;
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -29,7 +30,7 @@ pub struct Parsed {
 // allocation per line for nothing.
 #[allow(clippy::large_enum_variant)]
 enum LineItem {
-    LaneOpen { id: Spanned<String>, label: Option<Spanned<String>>, span: Span },
+    LaneOpen { id: Spanned<CompactString>, label: Option<Spanned<CompactString>>, span: Span },
     LaneClose(Span),
     Statement(Statement),
     Invalid(Span),
@@ -177,8 +178,8 @@ impl Reader {
         Span::from(pair.as_span()).shifted(self.offset)
     }
 
-    fn spanned(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
-        Spanned::new(pair.as_str().to_owned(), self.span(pair))
+    fn spanned(&self, pair: &Pair<'_, Rule>) -> Spanned<CompactString> {
+        Spanned::new(CompactString::from(pair.as_str()), self.span(pair))
     }
 
     fn line_content(&self, pair: Pair<'_, Rule>) -> LineItem {
@@ -196,15 +197,15 @@ impl Reader {
     }
 
     /// The text after `//` or `#`, trimmed, spanning the whole comment.
-    fn comment_text(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+    fn comment_text(&self, pair: Pair<'_, Rule>) -> Spanned<CompactString> {
         let span = self.span(&pair);
-        let text = pair.into_inner().next().map(|rest| rest.as_str().trim().to_owned()).unwrap_or_default();
+        let text = pair.into_inner().next().map(|rest| CompactString::from(rest.as_str().trim())).unwrap_or_default();
         Spanned::new(text, span)
     }
 
     fn lane_open(&self, pair: Pair<'_, Rule>) -> LineItem {
         let span = self.span(&pair);
-        let mut id = Spanned::new(String::new(), span);
+        let mut id = Spanned::new(CompactString::default(), span);
         let mut label = None;
         for part in pair.into_inner() {
             match part.as_rule() {
@@ -221,17 +222,17 @@ impl Reader {
     }
 
     /// A label with the trailing blanks cut off, its span shrunk to match.
-    fn trimmed(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+    fn trimmed(&self, pair: &Pair<'_, Rule>) -> Spanned<CompactString> {
         let text = pair.as_str().trim_end();
         let start = self.span(pair).start;
-        Spanned::new(text.to_owned(), Span::new(start, start + text.len()))
+        Spanned::new(CompactString::from(text), Span::new(start, start + text.len()))
     }
 
     fn attribute(&self, pair: Pair<'_, Rule>) -> Attribute {
         let span = self.span(&pair);
-        let mut key = Spanned::new(String::new(), span);
+        let mut key = Spanned::new(CompactString::default(), span);
         let mut separator = Spanned::new(Separator::Colon, span);
-        let mut value = Spanned::new(AttrValue::Quoted(String::new()), span);
+        let mut value = Spanned::new(AttrValue::Quoted(CompactString::default()), span);
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::attr_key => key = self.spanned(&part),
@@ -242,9 +243,14 @@ impl Reader {
                 Rule::string => {
                     let quoted = part.as_str();
                     let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
-                    value = Spanned::new(AttrValue::Quoted(unescape(inner)), self.span(&part));
+                    value = Spanned::new(
+                        AttrValue::Quoted(CompactString::from(unescape(inner).as_ref())),
+                        self.span(&part),
+                    );
                 }
-                Rule::bare_value => value = Spanned::new(AttrValue::Bare(part.as_str().to_owned()), self.span(&part)),
+                Rule::bare_value => {
+                    value = Spanned::new(AttrValue::Bare(CompactString::from(part.as_str())), self.span(&part))
+                }
                 _ => {}
             }
         }
@@ -254,8 +260,8 @@ impl Reader {
     fn node(&self, pair: Pair<'_, Rule>) -> NodeDecl {
         let span = self.span(&pair);
         let mut node = NodeDecl {
-            id: Spanned::new(String::new(), span),
-            shape: Spanned::new(String::new(), span),
+            id: Spanned::new(CompactString::default(), span),
+            shape: Spanned::new(CompactString::default(), span),
             attributes: Vec::new(),
             span,
         };
@@ -275,7 +281,8 @@ impl Reader {
 
     fn endpoint(&self, pair: Pair<'_, Rule>) -> Endpoint {
         let span = self.span(&pair);
-        let mut endpoint = Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+        let mut endpoint =
+            Endpoint { lane_prefix: None, node: Spanned::new(CompactString::default(), span), handle: None, span };
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::lane_prefix => endpoint.lane_prefix = Some(self.spanned(&part)),
@@ -304,13 +311,14 @@ impl Reader {
             }
         }
         attributes.shrink_to_fit();
-        let empty = || Endpoint { lane_prefix: None, node: Spanned::new(String::new(), span), handle: None, span };
+        let empty =
+            || Endpoint { lane_prefix: None, node: Spanned::new(CompactString::default(), span), handle: None, span };
         EdgeStmt { source: source.unwrap_or_else(empty), target: target.unwrap_or_else(empty), attributes, span }
     }
 
     fn loop_stmt(&self, pair: Pair<'_, Rule>) -> LoopStmt {
         let span = self.span(&pair);
-        let mut condition = Spanned::new(String::new(), span);
+        let mut condition = Spanned::new(CompactString::default(), span);
         let mut members = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
@@ -319,14 +327,14 @@ impl Reader {
                     let leading = raw.len() - raw.trim_start().len();
                     let text = raw.trim();
                     let start = self.span(&part).start + leading;
-                    condition = Spanned::new(text.to_owned(), Span::new(start, start + text.len()));
+                    condition = Spanned::new(CompactString::from(text), Span::new(start, start + text.len()));
                 }
                 Rule::loop_member => {
                     let member = part;
                     {
                         let member_span = self.span(&member);
                         let mut lane_prefix = None;
-                        let mut node = Spanned::new(String::new(), member_span);
+                        let mut node = Spanned::new(CompactString::default(), member_span);
                         for piece in member.into_inner() {
                             match piece.as_rule() {
                                 Rule::lane_prefix => lane_prefix = Some(self.spanned(&piece)),
@@ -359,6 +367,11 @@ fn explain_invalid_lines(
     diagnostics: &mut Vec<Diagnostic>,
     unreadable: &mut Unreadable,
 ) -> Vec<LineItem> {
+    // Most files have no unreadable line: then there is nothing to explain,
+    // and no second vector of every line.
+    if !lines.iter().any(|item| matches!(item, LineItem::Invalid(_))) {
+        return lines;
+    }
     let mut kept = Vec::with_capacity(lines.len());
     let mut dialect = super::explain::Dialect::default();
     let mut lines = lines.into_iter().peekable();
@@ -372,8 +385,8 @@ fn explain_invalid_lines(
         match recovery_for(line_text, span.start) {
             Recovery::CloseLane(brace) => kept.push(LineItem::LaneClose(brace)),
             Recovery::OpenLane { id, label } => kept.push(LineItem::LaneOpen {
-                id: Spanned::new(id, span),
-                label: label.map(|label| Spanned::new(label, span)),
+                id: Spanned::new(CompactString::from(id), span),
+                label: label.map(|label| Spanned::new(CompactString::from(label), span)),
                 span,
             }),
             Recovery::NodeId(id) => unreadable.node_ids.push(id),

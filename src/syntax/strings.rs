@@ -3,9 +3,9 @@
 //! where it must, keeping ordinary text (`C:\temp`) readable by both.
 
 /// The value of a string's inner text as the grammar matched it.
-pub fn unescape(inner: &str) -> String {
+pub fn unescape(inner: &str) -> std::borrow::Cow<'_, str> {
     if !inner.contains('\\') {
-        return inner.to_owned();
+        return std::borrow::Cow::Borrowed(inner);
     }
     let mut value = String::with_capacity(inner.len());
     let mut characters = inner.chars().peekable();
@@ -19,7 +19,7 @@ pub fn unescape(inner: &str) -> String {
         }
         value.push(character);
     }
-    value
+    std::borrow::Cow::Owned(value)
 }
 
 /// The inner text to write between quotes so that [`unescape`] gives `value` back.

@@ -309,7 +309,7 @@ impl Builder<'_> {
         // Node ids are identifiers (a letter or `_` first), so they are
         // valid NCNames as they are; reserve them before any generated id,
         // so added gateways never take a node's id.
-        self.node_ids = diagram.nodes().iter().map(|node| self.unique_id(node.id.clone())).collect();
+        self.node_ids = diagram.nodes().iter().map(|node| self.unique_id(node.id.to_string())).collect();
         let sources = &self.analysis.flow.sources;
         let several_starts = sources.len() > 1;
         let mut attach: Vec<Option<Attach>> = Vec::with_capacity(diagram.nodes().len());
@@ -324,7 +324,7 @@ impl Builder<'_> {
             };
             let source = from.exit;
             let target = to.entries.iter().find(|(e, _)| *e == index).map_or(source, |&(_, element)| element);
-            self.flow(source, target, edge.label.clone(), Some(index));
+            self.flow(source, target, edge.label.as_ref().map(ToString::to_string), Some(index));
         }
         if several_starts {
             self.entry_choice(&attach);
@@ -352,8 +352,8 @@ impl Builder<'_> {
             .map(|(lane, data)| Lane {
                 id: self.unique_id(format!("Lane_{}", data.id)),
                 di_id: String::new(),
-                name: data.label.clone(),
-                key: data.id.clone(),
+                name: data.label.to_string(),
+                key: data.id.to_string(),
                 members: (0..self.elements.len()).filter(|&e| self.elements[e].lane == lane).collect(),
             })
             .collect();
@@ -454,7 +454,7 @@ impl Builder<'_> {
             Kind::Decision => ElementKind::ExclusiveGateway,
         };
         let (name, documentation) = names(diagram, node);
-        let own = self.element(data.id.clone(), kind, Some(name), Origin::Node(node));
+        let own = self.element(data.id.to_string(), kind, Some(name), Origin::Node(node));
         self.elements[own].documentation = documentation;
         if let Some(front) = front {
             self.flow(front, own, None, None);
@@ -522,12 +522,14 @@ impl Builder<'_> {
             // The entry element: what the node's flow enters first.
             let target = self.elements.iter().position(|e| e.origin == Origin::Node(source)).unwrap_or(entry.exit);
             let id = &self.diagram.node(source).id;
-            let flow = self.flow(choice, target, Some(id.clone()), None);
+            let flow = self.flow(choice, target, Some(id.to_string()), None);
             if position == 0 {
                 self.elements[choice].default = Some(flow);
             } else {
-                self.flows[flow].condition =
-                    Some(Condition { variable: crate::analysis::outcomes::START_KEY.to_owned(), value: id.clone() });
+                self.flows[flow].condition = Some(Condition {
+                    variable: crate::analysis::outcomes::START_KEY.to_owned(),
+                    value: id.to_string(),
+                });
             }
         }
     }
