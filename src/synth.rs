@@ -152,101 +152,108 @@ pub fn parallel_text(nodes: usize, lanes: usize, seed: u64) -> String {
     let mut last = start;
     while builder.lane_of.len() + 12 < nodes {
         let lane = random.below(lanes);
-        let task = |builder: &mut Builder, random: &mut SplitMix, lane: usize| {
-            let id = builder.lane_of.len() + 1;
-            let label = format!("{} {} {id}", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())]);
-            builder.node(lane, "rectangle", label)
+        let pattern = match random.below(5) {
+            0 => fork_join_block,
+            1 => crossing_joins,
+            2 => retry_in_branch,
+            3 => request_and_reply,
+            _ => nested_fork,
         };
-        match random.below(5) {
-            0 => {
-                // A block: fork, two to four branches of one to three steps, join.
-                let fork = task(&mut builder, &mut random, lane);
-                builder.edge(last, fork, None);
-                let join = task(&mut builder, &mut random, lane);
-                for _ in 0..2 + random.below(3) {
-                    let mut at = fork;
-                    for _ in 0..1 + random.below(3) {
-                        let lane = random.below(lanes);
-                        let step = task(&mut builder, &mut random, lane);
-                        builder.edge(at, step, None);
-                        at = step;
-                    }
-                    builder.edge(at, join, None);
-                }
-                last = join;
-            }
-            1 => {
-                // Two forks whose joins cross.
-                let fork = task(&mut builder, &mut random, lane);
-                builder.edge(last, fork, None);
-                let (a, b) = (task(&mut builder, &mut random, lane), task(&mut builder, &mut random, lane));
-                let (c, d) = (task(&mut builder, &mut random, lane), task(&mut builder, &mut random, lane));
-                let join = task(&mut builder, &mut random, lane);
-                for (from, to) in [(fork, a), (fork, b), (a, c), (a, d), (b, c), (b, d), (c, join), (d, join)] {
-                    builder.edge(from, to, None);
-                }
-                last = join;
-            }
-            2 => {
-                // A retry loop inside a branch of a fork.
-                let fork = task(&mut builder, &mut random, lane);
-                builder.edge(last, fork, None);
-                let join = task(&mut builder, &mut random, lane);
-                let other = task(&mut builder, &mut random, lane);
-                let attempt = task(&mut builder, &mut random, lane);
-                let id = builder.lane_of.len() + 1;
-                let check = builder.node(lane, "diamond", format!("Passed {id}?"));
-                for (from, to, label) in
-                    [(fork, other, None), (other, join, None), (fork, attempt, None), (attempt, check, None)]
-                {
-                    builder.edge(from, to, label);
-                }
-                builder.edge(check, attempt, Some("No"));
-                builder.edge(check, join, Some("Yes"));
-                last = join;
-            }
-            3 => {
-                // A request drawn with its reply back into the requester.
-                let request = task(&mut builder, &mut random, lane);
-                builder.edge(last, request, None);
-                let server = task(&mut builder, &mut random, (lane + 1) % lanes);
-                let after = task(&mut builder, &mut random, lane);
-                builder.edge(request, server, Some("request"));
-                builder.edge(server, request, Some("reply"));
-                builder.edge(request, after, None);
-                last = after;
-            }
-            _ => {
-                // A fork nested in a branch of another.
-                let fork = task(&mut builder, &mut random, lane);
-                builder.edge(last, fork, None);
-                let join = task(&mut builder, &mut random, lane);
-                let inner = task(&mut builder, &mut random, lane);
-                let inner_join = task(&mut builder, &mut random, lane);
-                let (x, y, z) = (
-                    task(&mut builder, &mut random, lane),
-                    task(&mut builder, &mut random, lane),
-                    task(&mut builder, &mut random, lane),
-                );
-                for (from, to) in [
-                    (fork, inner),
-                    (inner, x),
-                    (inner, y),
-                    (x, inner_join),
-                    (y, inner_join),
-                    (inner_join, join),
-                    (fork, z),
-                    (z, join),
-                ] {
-                    builder.edge(from, to, None);
-                }
-                last = join;
-            }
-        }
+        last = pattern(&mut builder, &mut random, lanes, lane, last);
     }
     let end = builder.node(0, "circle", "Done".to_owned());
     builder.edge(last, end, None);
     builder.text(lanes)
+}
+
+/// A task with a generated label in `lane`.
+fn task(builder: &mut Builder, random: &mut SplitMix, lane: usize) -> usize {
+    let id = builder.lane_of.len() + 1;
+    let label = format!("{} {} {id}", VERBS[random.below(VERBS.len())], OBJECTS[random.below(OBJECTS.len())]);
+    builder.node(lane, "rectangle", label)
+}
+
+/// A block: fork, two to four branches of one to three steps, join.
+fn fork_join_block(builder: &mut Builder, random: &mut SplitMix, lanes: usize, lane: usize, last: usize) -> usize {
+    let fork = task(builder, random, lane);
+    builder.edge(last, fork, None);
+    let join = task(builder, random, lane);
+    for _ in 0..2 + random.below(3) {
+        let mut at = fork;
+        for _ in 0..1 + random.below(3) {
+            let lane = random.below(lanes);
+            let step = task(builder, random, lane);
+            builder.edge(at, step, None);
+            at = step;
+        }
+        builder.edge(at, join, None);
+    }
+    join
+}
+
+/// Two forks whose joins cross.
+fn crossing_joins(builder: &mut Builder, random: &mut SplitMix, _lanes: usize, lane: usize, last: usize) -> usize {
+    let fork = task(builder, random, lane);
+    builder.edge(last, fork, None);
+    let (a, b) = (task(builder, random, lane), task(builder, random, lane));
+    let (c, d) = (task(builder, random, lane), task(builder, random, lane));
+    let join = task(builder, random, lane);
+    for (from, to) in [(fork, a), (fork, b), (a, c), (a, d), (b, c), (b, d), (c, join), (d, join)] {
+        builder.edge(from, to, None);
+    }
+    join
+}
+
+/// A retry loop inside a branch of a fork.
+fn retry_in_branch(builder: &mut Builder, random: &mut SplitMix, _lanes: usize, lane: usize, last: usize) -> usize {
+    let fork = task(builder, random, lane);
+    builder.edge(last, fork, None);
+    let join = task(builder, random, lane);
+    let other = task(builder, random, lane);
+    let attempt = task(builder, random, lane);
+    let id = builder.lane_of.len() + 1;
+    let check = builder.node(lane, "diamond", format!("Passed {id}?"));
+    for (from, to, label) in [(fork, other, None), (other, join, None), (fork, attempt, None), (attempt, check, None)] {
+        builder.edge(from, to, label);
+    }
+    builder.edge(check, attempt, Some("No"));
+    builder.edge(check, join, Some("Yes"));
+    join
+}
+
+/// A request drawn with its reply back into the requester.
+fn request_and_reply(builder: &mut Builder, random: &mut SplitMix, lanes: usize, lane: usize, last: usize) -> usize {
+    let request = task(builder, random, lane);
+    builder.edge(last, request, None);
+    let server = task(builder, random, (lane + 1) % lanes);
+    let after = task(builder, random, lane);
+    builder.edge(request, server, Some("request"));
+    builder.edge(server, request, Some("reply"));
+    builder.edge(request, after, None);
+    after
+}
+
+/// A fork nested in a branch of another.
+fn nested_fork(builder: &mut Builder, random: &mut SplitMix, _lanes: usize, lane: usize, last: usize) -> usize {
+    let fork = task(builder, random, lane);
+    builder.edge(last, fork, None);
+    let join = task(builder, random, lane);
+    let inner = task(builder, random, lane);
+    let inner_join = task(builder, random, lane);
+    let (x, y, z) = (task(builder, random, lane), task(builder, random, lane), task(builder, random, lane));
+    for (from, to) in [
+        (fork, inner),
+        (inner, x),
+        (inner, y),
+        (x, inner_join),
+        (y, inner_join),
+        (inner_join, join),
+        (fork, z),
+        (z, join),
+    ] {
+        builder.edge(from, to, None);
+    }
+    join
 }
 
 /// Nodes and edges being generated, written out lane by lane.

@@ -194,20 +194,44 @@ fn is_exclusive_split(drawn: &Diagram, node: usize, lines: &Lines) -> bool {
 pub fn read(drawn: &Diagram) -> Reading {
     let count = drawn.nodes().len();
     let mut lines = Lines::new(drawn);
-    let mut budget = SEARCH_BUDGET;
+    let found = find_replies(drawn, &lines);
+    let replies = rewrite_replies(drawn, &mut lines, found);
+    let restarts = read_restarts(drawn, &mut lines);
+    let (entries, ring_entry) = entries(drawn, &lines);
+    let in_process = reached_from(&lines, &entries, count);
+    let left_out: Vec<LeftOut> = (0..count)
+        .filter(|&n| !in_process[n] && (!lines.inc[n].is_empty() || !lines.out[n].is_empty()))
+        .map(|n| LeftOut { node: NodeIndex::new(n), stray_entry: lines.incoming(n).next().is_none() })
+        .collect();
 
-    // Replies: found on the drawing as it is, then rewritten from the
-    // outermost requester in, so that a nested reply's requester already
-    // has its final continuations when its own reply is rewritten.
+    let changed = !replies.is_empty() || !restarts.is_empty() || !left_out.is_empty();
+    let (process, routes) = if changed { build_process(drawn, &lines, &in_process) } else { (None, Vec::new()) };
+    Reading { process, routes, in_process, replies, restarts, left_out, choices: Vec::new(), ring_entry }
+}
+
+/// The replies of a drawing, before any is rewritten.
+struct FoundReplies {
+    /// `is_reply[e]`: drawn edge `e` is a reply.
+    is_reply: Vec<bool>,
+    /// For each requester, the first edge of each of its requests.
+    request_edges: Vec<Vec<EdgeIndex>>,
+    /// The nodes that get replies, outermost (first reached) first.
+    requesters: Vec<usize>,
+}
+
+/// Finds the replies on the drawing as it is. A reply closes a cycle the
+/// depth-first search found: its target is an ancestor of its source, and
+/// the path down the search tree between them is the request, unless a
+/// decision that splits lies on it. The first edge of that path is the
+/// request edge.
+fn find_replies(drawn: &Diagram, lines: &Lines) -> FoundReplies {
+    let count = drawn.nodes().len();
+    let mut budget = SEARCH_BUDGET;
     let targets: Vec<usize> = drawn.edges().iter().map(|edge| edge.target.index()).collect();
     let drawn_out =
         Adjacency::new(count, (0..count).flat_map(|n| lines.out[n].iter().map(move |&id| (n, EdgeIndex::new(id)))));
     let sources: Vec<NodeIndex> = (0..count).filter(|&n| lines.inc[n].is_empty()).map(NodeIndex::new).collect();
     let search = depth_first(&targets, &drawn_out, &sources);
-    // A reply closes a cycle the search found: its target is an ancestor
-    // of its source, and the path down the search tree between them is the
-    // request, unless a decision that splits lies on it. The first edge of
-    // that path is the request edge.
     let mut is_reply = vec![false; drawn.edges().len()];
     let mut request_edges: Vec<Vec<EdgeIndex>> = vec![Vec::new(); count];
     for (index, edge) in drawn.edges().iter().enumerate() {
@@ -216,7 +240,7 @@ pub fn read(drawn: &Diagram) -> Reading {
             && u != v
             && drawn.nodes()[u].lane != drawn.nodes()[v].lane
             && drawn.nodes()[v].shape != Shape::Diamond
-            && !is_exclusive_split(drawn, u, &lines);
+            && !is_exclusive_split(drawn, u, lines);
         if !candidate {
             continue;
         }
@@ -226,7 +250,7 @@ pub fn read(drawn: &Diagram) -> Reading {
             budget -= 1;
             let Some(up) = search.parent[at] else { break };
             let above = drawn.edges()[up.index()].source.index();
-            if above != v && is_exclusive_split(drawn, above, &lines) {
+            if above != v && is_exclusive_split(drawn, above, lines) {
                 break;
             }
             first = Some(up);
@@ -242,9 +266,17 @@ pub fn read(drawn: &Diagram) -> Reading {
     let mut requesters: Vec<usize> = (0..drawn.edges().len()).filter(|&e| is_reply[e]).map(|e| targets[e]).collect();
     requesters.sort_by_key(|&v| (search.preorder[v], v));
     requesters.dedup();
+    FoundReplies { is_reply, request_edges, requesters }
+}
+
+/// Rewrites each reply as going on where its requester went on, from the
+/// outermost requester in, so that a nested reply's requester already has
+/// its final continuations when its own reply is rewritten.
+fn rewrite_replies(drawn: &Diagram, lines: &mut Lines, found: FoundReplies) -> Vec<Reply> {
+    let FoundReplies { is_reply, request_edges, requesters } = found;
     // Lines that are replies not rewritten yet: neither requests nor
     // continuations of their source.
-    let mut pending: Vec<bool> = is_reply.clone();
+    let mut pending: Vec<bool> = is_reply;
     let mut replies = Vec::new();
     for v in requesters {
         let reply_lines: Vec<usize> =
@@ -291,55 +323,51 @@ pub fn read(drawn: &Diagram) -> Reading {
             }
         }
     }
+    replies
+}
 
-    let restarts = read_restarts(drawn, &mut lines);
-
-    // Entries: the start events, or where there are none, every node
-    // without incoming edges that leads somewhere; in a drawing without a
-    // single edge, every node (each a process of one step); in a ring,
-    // where nothing is free of incoming edges, the first node that leads.
-    let leads = |lines: &Lines, n: usize| lines.outgoing(n).next().is_some();
-    let entered = |lines: &Lines, n: usize| lines.incoming(n).next().is_some();
-    let starts: Vec<usize> = (0..count)
-        .filter(|&n| drawn.nodes()[n].shape == Shape::Circle && !entered(&lines, n) && leads(&lines, n))
-        .collect();
-    let mut ring_entry = None;
-    let entries: Vec<usize> = if starts.is_empty() {
-        let free: Vec<usize> = (0..count).filter(|&n| !entered(&lines, n) && leads(&lines, n)).collect();
-        if !free.is_empty() {
-            free
-        } else if drawn.edges().is_empty() {
-            (0..count).collect()
-        } else {
-            ring_entry = (0..count).find(|&n| leads(&lines, n));
-            ring_entry.into_iter().collect()
-        }
+/// Where the process is entered: the start events, or where there are none,
+/// every node without incoming edges that leads somewhere; in a drawing
+/// without a single edge, every node (each a process of one step); in a
+/// ring, where nothing is free of incoming edges, the first node that leads
+/// (also returned as the ring's entry).
+fn entries(drawn: &Diagram, lines: &Lines) -> (Vec<usize>, Option<NodeIndex>) {
+    let count = drawn.nodes().len();
+    let leads = |n: usize| lines.outgoing(n).next().is_some();
+    let entered = |n: usize| lines.incoming(n).next().is_some();
+    let starts: Vec<usize> =
+        (0..count).filter(|&n| drawn.nodes()[n].shape == Shape::Circle && !entered(n) && leads(n)).collect();
+    if !starts.is_empty() {
+        return (starts, None);
+    }
+    let free: Vec<usize> = (0..count).filter(|&n| !entered(n) && leads(n)).collect();
+    if !free.is_empty() {
+        (free, None)
+    } else if drawn.edges().is_empty() {
+        ((0..count).collect(), None)
     } else {
-        starts
-    };
-    let ring_entry = ring_entry.map(NodeIndex::new);
-    let mut in_process = vec![false; count];
+        let ring_entry = (0..count).find(|&n| leads(n));
+        (ring_entry.into_iter().collect(), ring_entry.map(NodeIndex::new))
+    }
+}
+
+/// `reached[n]`: node `n` is reached from one of `entries` along the lines.
+fn reached_from(lines: &Lines, entries: &[usize], count: usize) -> Vec<bool> {
+    let mut reached = vec![false; count];
     let mut queue: VecDeque<usize> = entries.iter().copied().collect();
-    for &entry in &entries {
-        in_process[entry] = true;
+    for &entry in entries {
+        reached[entry] = true;
     }
     while let Some(node) = queue.pop_front() {
         for id in lines.outgoing(node).collect::<Vec<_>>() {
             let next = lines.lines[id].target;
-            if !in_process[next] {
-                in_process[next] = true;
+            if !reached[next] {
+                reached[next] = true;
                 queue.push_back(next);
             }
         }
     }
-    let left_out: Vec<LeftOut> = (0..count)
-        .filter(|&n| !in_process[n] && (!lines.inc[n].is_empty() || !lines.out[n].is_empty()))
-        .map(|n| LeftOut { node: NodeIndex::new(n), stray_entry: !entered(&lines, n) })
-        .collect();
-
-    let changed = !replies.is_empty() || !restarts.is_empty() || !left_out.is_empty();
-    let (process, routes) = if changed { build_process(drawn, &lines, &in_process) } else { (None, Vec::new()) };
-    Reading { process, routes, in_process, replies, restarts, left_out, choices: Vec::new(), ring_entry }
+    reached
 }
 
 /// Ways back into a start event: a circle that only edges closing cycles

@@ -152,6 +152,14 @@ type WorkGraph = StableDiGraph<Work, ()>;
 /// The structure tree of the process, by graph reduction (sequence, block and loop rules; what does
 /// not reduce becomes unstructured regions).
 pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
+    let (mut graph, source, sink) = work_graph(diagram, flow);
+    reduce(&mut graph, source, sink, roles);
+    remaining_region(graph)
+}
+
+/// A region per process node, joined as the edges join them, between a
+/// virtual source before every entry and a virtual sink after every exit.
+fn work_graph(diagram: &Diagram, flow: &Flow) -> (WorkGraph, NodeIndex, NodeIndex) {
     let mut graph = WorkGraph::with_capacity(diagram.nodes().len() + 2, diagram.edges().len() * 2);
     for node in 0..diagram.nodes().len() {
         let index = NodeIndex::new(node);
@@ -182,6 +190,12 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
         }
     }
 
+    (graph, source, sink)
+}
+
+/// Applies the reduction rules until one region is left, collapsing what
+/// they cannot reduce into unstructured regions.
+fn reduce(graph: &mut WorkGraph, source: NodeIndex, sink: NodeIndex, roles: &[Role]) {
     let split_kind = |graph: &WorkGraph, node: NodeIndex| -> Split {
         match graph[node].exit {
             None => Split::Exclusive,
@@ -211,9 +225,8 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
             if !graph.contains_node(node) {
                 continue;
             }
-            let reduced = reduce_loop(&mut graph, node)
-                || reduce_block(&mut graph, node, &split_kind)
-                || reduce_sequence(&mut graph, node);
+            let reduced =
+                reduce_loop(graph, node) || reduce_block(graph, node, &split_kind) || reduce_sequence(graph, node);
             if !reduced || !graph.contains_node(node) {
                 continue;
             }
@@ -231,18 +244,21 @@ pub fn structure(diagram: &Diagram, flow: &Flow, roles: &[Role]) -> Region {
             }
         }
         let live = graph.node_indices().filter(|&n| !graph[n].is_virtual).count();
-        if live <= 1 && is_settled(&graph, source, sink) {
+        if live <= 1 && is_settled(graph, source, sink) {
             break;
         }
-        if attach_loose_ends(&mut graph, source, sink) {
+        if attach_loose_ends(graph, source, sink) {
             continue;
         }
-        if !collapse_pocket(&mut graph, sink) {
-            collapse_everything(&mut graph, source, sink);
+        if !collapse_pocket(graph, sink) {
+            collapse_everything(graph, source, sink);
             break;
         }
     }
+}
 
+/// The region the reduction left: one, or the parts left side by side.
+fn remaining_region(mut graph: WorkGraph) -> Region {
     let mut remaining: Vec<NodeIndex> = graph.node_indices().filter(|&n| !graph[n].is_virtual).collect();
     match remaining.len() {
         0 => Region::Empty,

@@ -220,6 +220,20 @@ struct Unit {
     items: Vec<usize>,
 }
 
+/// The pieces of a regrouped part in the order they are nested.
+struct PieceOrder {
+    /// Piece indices in topological order.
+    order: Vec<usize>,
+    /// For each position in `order`, the positions of its successors.
+    succ: Vec<Vec<usize>>,
+    /// For each piece, whether a way out of it goes to the join.
+    to_join: Vec<bool>,
+    /// For each piece, its entry's place in the diagram, for ties.
+    rank: Vec<usize>,
+    /// The piece of each item.
+    unit_of: HashMap<usize, usize>,
+}
+
 /// Parts larger than this are not regrouped (the search is cubic).
 const MOST_REGROUPED: usize = 1024;
 
@@ -638,7 +652,44 @@ impl<'a> Lowering<'a> {
         known: usize,
         changed: &mut HashSet<usize>,
     ) -> Result<bool, String> {
-        // The part: everything the fork reaches before its join.
+        let (members, index_of) = self.part_between(fork, join)?;
+        let touched = |item: usize| item >= known || changed.contains(&item);
+        if touched(fork) || join.is_some_and(touched) || members.iter().any(|&m| touched(m)) {
+            return Ok(false);
+        }
+        for &member in &members {
+            for link in self.ins(member) {
+                let source = self.links[link].from;
+                if source != fork && !index_of.contains_key(&source) {
+                    return Err("another path enters it from outside".to_owned());
+                }
+            }
+        }
+        let units = self.exclusive_pieces(fork, join, &members, &index_of)?;
+        let pieces = self.order_pieces(&units)?;
+        let desc = descendants(&pieces.succ);
+        let anc = ancestors(&desc, units.len());
+        let implied = self.implied_waits(&units, &pieces, &desc, join);
+        let ranks: Vec<usize> = pieces.order.iter().map(|&u| pieces.rank[u]).collect();
+        let (tree, added) = series_parallel(&desc, &anc, &ranks);
+        let shape = describe(&tree, &|i| self.unit_id(&units[pieces.order[i]]));
+
+        changed.insert(fork);
+        changed.extend(members.iter().copied());
+        if let Some(join) = join {
+            changed.insert(join);
+        }
+        self.relink(&units, &pieces, &tree, fork, join);
+        let name_of = |i: usize| self.unit_id(&units[pieces.order[i]]);
+        let added: Vec<(String, String)> =
+            added.iter().map(|&(a, b)| (name_of(a), self.item_id(units[pieces.order[b]].entry))).collect();
+        self.note_regrouping(fork, join, &shape, &added, &implied);
+        Ok(true)
+    }
+
+    /// Everything `fork` reaches before `join`, in the order reached, with
+    /// each item's position in that list.
+    fn part_between(&self, fork: usize, join: Option<usize>) -> Result<(Vec<usize>, HashMap<usize, usize>), String> {
         let mut members: Vec<usize> = Vec::new();
         let mut index_of: HashMap<usize, usize> = HashMap::new();
         let mut queue: VecDeque<usize> = self.outs(fork).iter().map(|&l| self.links[l].to).collect();
@@ -656,27 +707,18 @@ impl<'a> Lowering<'a> {
             members.push(item);
             queue.extend(self.outs(item).iter().map(|&l| self.links[l].to));
         }
-        let touched = |item: usize| item >= known || changed.contains(&item);
-        if touched(fork) || join.is_some_and(touched) || members.iter().any(|&m| touched(m)) {
-            return Ok(false);
-        }
-        for &member in &members {
-            for link in self.ins(member) {
-                let source = self.links[link].from;
-                if source != fork && !index_of.contains_key(&source) {
-                    return Err("another path enters it from outside".to_owned());
-                }
-            }
-        }
-        let units = self.exclusive_pieces(fork, join, &members, &index_of)?;
+        Ok((members, index_of))
+    }
+
+    /// The pieces in a topological order (the diagram's order on ties); a
+    /// cycle between pieces cannot be nested.
+    fn order_pieces(&self, units: &[Unit]) -> Result<PieceOrder, String> {
         let mut unit_of: HashMap<usize, usize> = HashMap::new();
         for (u, unit) in units.iter().enumerate() {
             for &item in &unit.items {
                 unit_of.insert(item, u);
             }
         }
-        // The pieces in a topological order (the diagram's order on ties);
-        // a cycle between pieces cannot be nested.
         let count = units.len();
         let mut unit_succ: Vec<Vec<usize>> = vec![Vec::new(); count];
         let mut indegree = vec![0usize; count];
@@ -716,61 +758,59 @@ impl<'a> Lowering<'a> {
             let stuck = (0..count).find(|u| !order.contains(u)).unwrap_or(0);
             return Err(format!("the part holds a cycle through {}", self.item_id(units[stuck].entry)));
         }
-        let position: Vec<usize> = {
-            let mut position = vec![0; count];
-            for (at, &u) in order.iter().enumerate() {
-                position[u] = at;
-            }
-            position
-        };
-        let succ: Vec<Vec<usize>> =
-            order.iter().map(|&u| unit_succ[u].iter().map(|&v| position[v]).collect()).collect();
-        let desc = descendants(&succ);
-        let anc = ancestors(&desc, count);
+        let mut position = vec![0; count];
+        for (at, &u) in order.iter().enumerate() {
+            position[u] = at;
+        }
+        let succ = order.iter().map(|&u| unit_succ[u].iter().map(|&v| position[v]).collect()).collect();
+        Ok(PieceOrder { order, succ, to_join, rank, unit_of })
+    }
 
-        // Waits the drawing implies twice over: an edge to a step that an
-        // edge's sibling already reaches. Dropping them changes nothing.
+    /// Waits the drawing implies twice over: an edge to a step that an
+    /// edge's sibling already reaches. Dropping them changes nothing.
+    fn implied_waits(
+        &self,
+        units: &[Unit],
+        pieces: &PieceOrder,
+        desc: &[Bits],
+        join: Option<usize>,
+    ) -> Vec<(String, String)> {
         let mut implied: Vec<(String, String)> = Vec::new();
-        for (i, next) in succ.iter().enumerate() {
-            let unit = &units[order[i]];
+        for (i, next) in pieces.succ.iter().enumerate() {
+            let unit = &units[pieces.order[i]];
             for &j in next {
                 if next.iter().any(|&x| x != j && bit(&desc[x], j)) {
-                    implied.push((self.unit_id(unit), self.item_id(units[order[j]].entry)));
+                    implied.push((self.unit_id(unit), self.item_id(units[pieces.order[j]].entry)));
                 }
             }
-            if to_join[order[i]] && !next.is_empty() {
+            if pieces.to_join[pieces.order[i]] && !next.is_empty() {
                 if let Some(join) = join {
                     implied.push((self.unit_id(unit), self.item_id(join)));
                 }
             }
         }
+        implied
+    }
 
-        let ranks: Vec<usize> = order.iter().map(|&u| rank[u]).collect();
-        let (tree, added) = series_parallel(&desc, &anc, &ranks);
-        let shape = describe(&tree, &|i| self.unit_id(&units[order[i]]));
-
-        changed.insert(fork);
-        changed.extend(members.iter().copied());
-        if let Some(join) = join {
-            changed.insert(join);
-        }
-        // Replace every link between pieces (and from the fork, and to the
-        // join) by the nested blocks' links; a piece keeps its inside.
+    /// Replaces every link between pieces (and from the fork, and to the
+    /// join) by the links of the nested blocks of `tree`; a piece keeps its
+    /// inside.
+    fn relink(&mut self, units: &[Unit], pieces: &PieceOrder, tree: &[Sp], fork: usize, join: Option<usize>) {
         for link in self.outs(fork) {
             self.links[link].alive = false;
         }
         for (u, unit) in units.iter().enumerate() {
             for &item in &unit.items {
                 for link in self.outs(item) {
-                    if unit_of.get(&self.links[link].to) != Some(&u) {
+                    if pieces.unit_of.get(&self.links[link].to) != Some(&u) {
                         self.links[link].alive = false;
                     }
                 }
             }
         }
-        let mut ends: Vec<(usize, Vec<usize>)> = Vec::with_capacity(count);
+        let mut ends: Vec<(usize, Vec<usize>)> = Vec::with_capacity(units.len());
         let mut exit_edges: HashMap<usize, Vec<EdgeIndex>> = HashMap::new();
-        for &u in &order {
+        for &u in &pieces.order {
             let mut exits: Vec<usize> = Vec::new();
             for &(item, edge) in &units[u].exits {
                 if !exits.contains(&item) {
@@ -783,13 +823,19 @@ impl<'a> Lowering<'a> {
             ends.push((units[u].entry, exits));
         }
         let key = self.key[fork].0;
-        self.materialise(&tree, fork, join, &ends, &exit_edges, key);
-        let name_of = |i: usize| self.unit_id(&units[order[i]]);
-        let added: Vec<(String, String)> =
-            added.iter().map(|&(a, b)| (name_of(a), self.item_id(units[order[b]].entry))).collect();
+        self.materialise(tree, fork, join, &ends, &exit_edges, key);
+    }
 
-        let fork_span = self.item_span(fork);
-        let join_span = join.and_then(|j| self.item_span(j));
+    /// Says how a crossing part was compiled: I003 when nothing waits
+    /// longer than drawn, W034 naming the added waits otherwise.
+    fn note_regrouping(
+        &mut self,
+        fork: usize,
+        join: Option<usize>,
+        shape: &str,
+        added: &[(String, String)],
+        implied: &[(String, String)],
+    ) {
         let (code, summary) = if added.is_empty() {
             (Code::I003, "no step waits longer than drawn".to_owned())
         } else {
@@ -806,19 +852,17 @@ impl<'a> Lowering<'a> {
             let dropped: Vec<String> = implied.iter().take(3).map(|(a, b)| format!("{a} -> {b}")).collect();
             message.push_str(&format!("; implied by longer paths, so dropped: {}", dropped.join(", ")));
         }
-        if let Some(span) = fork_span {
-            let mut note = Diagnostic::new(code, message, span, "its branches cross");
-            if let Some(span) = join_span {
-                note = note.with_label(span, "where they are joined");
-            }
-            let help = if code == Code::W034 {
-                "a workflow definition nests Parallel blocks, so crossing branches are regrouped; to avoid the extra waiting, draw the branches so that each fork's branches meet at one join"
-            } else {
-                "a workflow definition nests Parallel blocks: the crossing branches are regrouped into nested blocks that wait for exactly what the diagram waits for"
-            };
-            self.notes.push(note.with_help(help));
+        let Some(span) = self.item_span(fork) else { return };
+        let mut note = Diagnostic::new(code, message, span, "its branches cross");
+        if let Some(span) = join.and_then(|j| self.item_span(j)) {
+            note = note.with_label(span, "where they are joined");
         }
-        Ok(true)
+        let help = if code == Code::W034 {
+            "a workflow definition nests Parallel blocks, so crossing branches are regrouped; to avoid the extra waiting, draw the branches so that each fork's branches meet at one join"
+        } else {
+            "a workflow definition nests Parallel blocks: the crossing branches are regrouped into nested blocks that wait for exactly what the diagram waits for"
+        };
+        self.notes.push(note.with_help(help));
     }
 
     fn unit_id(&self, unit: &Unit) -> String {
@@ -841,37 +885,11 @@ impl<'a> Lowering<'a> {
         index_of: &HashMap<usize, usize>,
     ) -> Result<Vec<Unit>, String> {
         let k = members.len();
-        // Local graph: 0 the fork, 1..=k the members, k + 1 the way out.
         let (root, out) = (0, k + 1);
-        let local = |item: usize| index_of.get(&item).map(|&i| i + 1);
-        let mut graph = DiGraph::<(), ()>::with_capacity(k + 2, self.links.len());
-        for _ in 0..k + 2 {
-            graph.add_node(());
-        }
-        for link in self.outs(fork) {
-            if let Some(m) = local(self.links[link].to) {
-                graph.add_edge(NodeIndex::new(root), NodeIndex::new(m), ());
-            }
-        }
-        for (i, &member) in members.iter().enumerate() {
-            let outs = self.outs(member);
-            if outs.is_empty() {
-                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(out), ());
-            }
-            for link in outs {
-                let target = local(self.links[link].to).unwrap_or(out);
-                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(target), ());
-            }
-        }
+        let graph = self.local_part_graph(fork, members, index_of);
         let dom = dominators::simple_fast(&graph, NodeIndex::new(root));
         let pdom = dominators::simple_fast(petgraph::visit::Reversed(&graph), NodeIndex::new(out));
-        let mut cyclic = vec![false; k + 2];
-        for component in petgraph::algo::kosaraju_scc(&graph) {
-            let looped = component.len() > 1 || component.iter().any(|&n| graph.find_edge(n, n).is_some());
-            for n in component {
-                cyclic[n.index()] = looped;
-            }
-        }
+        let cyclic = on_cycles(&graph);
         let chain = |tree: &dominators::Dominators<NodeIndex>, from: usize, stop: usize| {
             let mut nodes = vec![from];
             let mut at = NodeIndex::new(from);
@@ -928,6 +946,34 @@ impl<'a> Lowering<'a> {
             }
         }
         Ok(units)
+    }
+
+    /// The part as a graph of its own: node 0 the fork, 1..=k the
+    /// members in order, k + 1 the way out (the join or the end).
+    fn local_part_graph(&self, fork: usize, members: &[usize], index_of: &HashMap<usize, usize>) -> DiGraph<(), ()> {
+        let k = members.len();
+        let (root, out) = (0, k + 1);
+        let local = |item: usize| index_of.get(&item).map(|&i| i + 1);
+        let mut graph = DiGraph::<(), ()>::with_capacity(k + 2, self.links.len());
+        for _ in 0..k + 2 {
+            graph.add_node(());
+        }
+        for link in self.outs(fork) {
+            if let Some(m) = local(self.links[link].to) {
+                graph.add_edge(NodeIndex::new(root), NodeIndex::new(m), ());
+            }
+        }
+        for (i, &member) in members.iter().enumerate() {
+            let outs = self.outs(member);
+            if outs.is_empty() {
+                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(out), ());
+            }
+            for link in outs {
+                let target = local(self.links[link].to).unwrap_or(out);
+                graph.add_edge(NodeIndex::new(i + 1), NodeIndex::new(target), ());
+            }
+        }
+        graph
     }
 
     /// The piece from `entry` up to `after` (`None`: up to the part's
@@ -1457,6 +1503,18 @@ enum Sp {
 }
 
 type Bits = Vec<u64>;
+
+/// `on[n]`: node `n` lies on a cycle of `graph` (a self-loop counts).
+fn on_cycles(graph: &DiGraph<(), ()>) -> Vec<bool> {
+    let mut cyclic = vec![false; graph.node_count()];
+    for component in petgraph::algo::kosaraju_scc(graph) {
+        let looped = component.len() > 1 || component.iter().any(|&n| graph.find_edge(n, n).is_some());
+        for n in component {
+            cyclic[n.index()] = looped;
+        }
+    }
+    cyclic
+}
 
 fn bit(bits: &Bits, i: usize) -> bool {
     bits[i / 64] >> (i % 64) & 1 == 1

@@ -382,31 +382,40 @@ impl Builder<'_> {
     /// join gateways, the node, then its fork, choice or implicit end. With
     /// `several_starts`, the choice between them stands in front instead.
     fn node_elements(&mut self, node: NodeIndex, several_starts: bool) -> Attach {
-        let diagram = self.diagram;
-        let data = diagram.node(node);
-        let role = self.analysis.roles[node.index()];
-        let around = self.analysis.around[node.index()];
-        let flow = &self.analysis.flow;
-        let incoming = &flow.incoming[node.index()];
-        let outgoing = &flow.outgoing[node.index()];
+        let (front, mut entries) = self.front_elements(node);
+        let own = self.own_element(node, several_starts);
+        if let Some(front) = front {
+            self.flow(front, own, None, None);
+        }
+        for &edge in &self.analysis.flow.incoming[node.index()] {
+            if !entries.iter().any(|(e, _)| *e == edge.index()) {
+                entries.push((edge.index(), own));
+            }
+        }
+        let exit = self.back_elements(node, own);
+        Attach { exit, entries }
+    }
 
+    /// What stands in front of a node (an implicit start, the merge at a
+    /// ring's entry, a join and its slot merges), and which element each of
+    /// the node's incoming edges enters.
+    fn front_elements(&mut self, node: NodeIndex) -> (Option<usize>, Vec<(usize, usize)>) {
+        let id = &self.diagram.node(node).id;
+        let around = self.analysis.around[node.index()];
+        let incoming = &self.analysis.flow.incoming[node.index()];
         let mut entries = Vec::new();
         let front = match around.front {
             Front::Nothing => None,
             Front::Start | Front::RingEntry => {
                 let start = self.element(
-                    format!("{}_start", data.id),
+                    format!("{id}_start"),
                     ElementKind::StartEvent,
                     Some("Start".to_owned()),
                     Origin::ImplicitStart(node),
                 );
                 if around.front == Front::RingEntry {
-                    let merge = self.element(
-                        format!("{}_join", data.id),
-                        ElementKind::ExclusiveGateway,
-                        None,
-                        Origin::Join(node),
-                    );
+                    let merge =
+                        self.element(format!("{id}_join"), ElementKind::ExclusiveGateway, None, Origin::Join(node));
                     self.flow(start, merge, None, None);
                     entries.extend(incoming.iter().map(|edge| (edge.index(), merge)));
                     Some(merge)
@@ -416,18 +425,17 @@ impl Builder<'_> {
             }
             Front::Join { parallel, .. } => {
                 let kind = if parallel { ElementKind::ParallelGateway } else { ElementKind::ExclusiveGateway };
-                let join = self.element(format!("{}_join", data.id), kind, None, Origin::Join(node));
+                let join = self.element(format!("{id}_join"), kind, None, Origin::Join(node));
                 // A nested join waits for one token per slot: the edges of a
                 // slot with several enter its merge, the others the join.
                 if self.analysis.joins[node.index()].join == Join::Nested {
-                    let slots = self.analysis.joins[node.index()].slots.clone();
-                    for (position, slot) in slots.iter().enumerate() {
+                    for (position, slot) in self.analysis.joins[node.index()].slots.iter().enumerate() {
                         if slot.len() < 2 {
                             entries.extend(slot.iter().map(|edge| (edge.index(), join)));
                             continue;
                         }
                         let merge = self.element(
-                            format!("{}_merge_{}", data.id, position + 1),
+                            format!("{id}_merge_{}", position + 1),
                             ElementKind::ExclusiveGateway,
                             None,
                             Origin::SlotMerge(node, position),
@@ -441,36 +449,39 @@ impl Builder<'_> {
                 Some(join)
             }
         };
+        (front, entries)
+    }
 
-        let kind = match role.kind {
+    /// The node's own element, of the kind its role calls for.
+    fn own_element(&mut self, node: NodeIndex, several_starts: bool) -> usize {
+        let outgoing = self.analysis.flow.outgoing[node.index()].len();
+        let kind = match self.analysis.roles[node.index()].kind {
             // Only one start event: the others are entered from the choice.
             Kind::Start if several_starts => ElementKind::IntermediateThrowEvent,
             Kind::Start => ElementKind::StartEvent,
             Kind::End => ElementKind::EndEvent,
             Kind::Intermediate => ElementKind::IntermediateThrowEvent,
             // A decision with one outcome decides nothing: a step like a task.
-            Kind::Decision if outgoing.len() < 2 => ElementKind::UserTask,
+            Kind::Decision if outgoing < 2 => ElementKind::UserTask,
             Kind::Task => ElementKind::UserTask,
             Kind::Decision => ElementKind::ExclusiveGateway,
         };
-        let (name, documentation) = names(diagram, node);
-        let own = self.element(data.id.to_string(), kind, Some(name), Origin::Node(node));
+        let (name, documentation) = names(self.diagram, node);
+        let own = self.element(self.diagram.node(node).id.to_string(), kind, Some(name), Origin::Node(node));
         self.elements[own].documentation = documentation;
-        if let Some(front) = front {
-            self.flow(front, own, None, None);
-        }
-        for &edge in incoming {
-            if !entries.iter().any(|(e, _)| *e == edge.index()) {
-                entries.push((edge.index(), own));
-            }
-        }
+        own
+    }
 
-        let exit = match around.back {
+    /// What stands behind the node's element (a choice, a fork, an implicit
+    /// end), and the element its outgoing edges leave from.
+    fn back_elements(&mut self, node: NodeIndex, own: usize) -> usize {
+        let id = &self.diagram.node(node).id;
+        match self.analysis.around[node.index()].back {
             Back::Nothing => own,
             Back::Choice => {
-                let question = format!("Outcome of {}", crate::analysis::outcomes::title(diagram, node));
+                let question = format!("Outcome of {}", crate::analysis::outcomes::title(self.diagram, node));
                 let choice = self.element(
-                    format!("{}_choice", data.id),
+                    format!("{id}_choice"),
                     ElementKind::ExclusiveGateway,
                     Some(question),
                     Origin::Choice(node),
@@ -479,14 +490,13 @@ impl Builder<'_> {
                 choice
             }
             Back::Fork => {
-                let fork =
-                    self.element(format!("{}_fork", data.id), ElementKind::ParallelGateway, None, Origin::Fork(node));
+                let fork = self.element(format!("{id}_fork"), ElementKind::ParallelGateway, None, Origin::Fork(node));
                 self.flow(own, fork, None, None);
                 fork
             }
             Back::End => {
                 let end = self.element(
-                    format!("{}_end", data.id),
+                    format!("{id}_end"),
                     ElementKind::EndEvent,
                     Some("End".to_owned()),
                     Origin::ImplicitEnd(node),
@@ -494,8 +504,7 @@ impl Builder<'_> {
                 self.flow(own, end, None, None);
                 own
             }
-        };
-        Attach { exit, entries }
+        }
     }
 
     /// Alternative starts: one start event, then an exclusive gateway that
