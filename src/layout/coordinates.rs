@@ -18,8 +18,6 @@ pub struct Geometry {
     pub hgap_y: Vec<f32>,
     pub hgap_h: Vec<f32>,
     pub nodes: Vec<NodeBox>,
-    /// Node bounds, for placement checks.
-    pub nodes_rects: Vec<Rect>,
     pub lanes: Vec<LaneBand>,
     pub width: f32,
     pub height: f32,
@@ -90,7 +88,6 @@ pub fn place(
             }
         })
         .collect();
-    let nodes_rects = nodes.iter().map(|n| n.bounds).collect();
     let lanes = (0..diagram.lanes().len())
         .map(|lane| {
             let first = grid.lane_first_row[lane];
@@ -105,7 +102,7 @@ pub fn place(
             }
         })
         .collect();
-    Geometry { vgap_x, vgap_w, hgap_y, hgap_h, nodes, nodes_rects, lanes, width, height }
+    Geometry { vgap_x, vgap_w, hgap_y, hgap_h, nodes, lanes, width, height }
 }
 
 /// Column widths and row heights from the nodes in them; rows are split at

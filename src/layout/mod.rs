@@ -8,7 +8,9 @@
 //! layering → ordering within lanes → sizes and coordinates → ports →
 //! routing → edge labels → loop frames.
 
+mod bundles;
 mod coordinates;
+mod labels;
 mod layering;
 mod ordering;
 mod ports;
@@ -74,6 +76,8 @@ pub enum LabelPlace {
     Right,
     /// Left of the shape.
     Left,
+    /// Under the shape and right of its middle, clear of the bottom edges.
+    BelowRight,
 }
 
 /// Where one node is drawn.
@@ -194,8 +198,9 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
     let boxes = sizes::measure(diagram);
     let plan = routing::plan(diagram, &grid);
     let geometry = coordinates::place(diagram, &grid, boxes, &plan, drawing, &analysis.around);
-    let ports = ports::assign(diagram, &geometry);
-    let edges = routing::route(diagram, &geometry, &plan, &ports);
+    let ports = ports::assign(diagram, &geometry, &plan);
+    let mut edges = routing::route(diagram, &geometry, &plan, &ports);
+    labels::place(diagram, &geometry.nodes, &mut edges, &bundles(diagram, &plan));
     let loops = loop_frames(diagram, &geometry.nodes);
     Layout {
         width: geometry.width,
@@ -205,6 +210,21 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
         edges,
         loops,
     }
+}
+
+/// The members of every bundle: the edges leaving by one shared port, and
+/// those entering by one.
+fn bundles(diagram: &Diagram, plan: &routing::Plan) -> Vec<Vec<usize>> {
+    let mut by_port: std::collections::BTreeMap<(usize, Side, bool), Vec<usize>> = std::collections::BTreeMap::new();
+    for (e, edge) in diagram.edges().iter().enumerate() {
+        if plan.shares_source[e] {
+            by_port.entry((edge.source.index(), edge.source_handle, true)).or_default().push(e);
+        }
+        if plan.shares_target[e] {
+            by_port.entry((edge.target.index(), edge.target_handle, false)).or_default().push(e);
+        }
+    }
+    by_port.into_values().collect()
 }
 
 /// A dashed frame around each loop's members, with a tag naming it.

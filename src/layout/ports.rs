@@ -4,6 +4,7 @@
 //! shape, and a short connector joins the shape to its cell's border.
 
 use super::coordinates::Geometry;
+use super::routing::Plan;
 use super::{Point, Rect};
 use crate::model::{Diagram, Shape, Side};
 
@@ -19,8 +20,9 @@ pub struct Port {
 /// The edge ends on each (node, side): (edge, is the source, other node).
 type SideEnds = std::collections::HashMap<(usize, Side), Vec<(usize, bool, usize)>>;
 
-/// (source port, target port) of every edge, in edge order.
-pub fn assign(diagram: &Diagram, geometry: &Geometry) -> Vec<(Port, Port)> {
+/// (source port, target port) of every edge, in edge order. A bundle's
+/// members share one port: the trunk leaves (or enters) the node once.
+pub fn assign(diagram: &Diagram, geometry: &Geometry, plan: &Plan) -> Vec<(Port, Port)> {
     // (node, side) → the edge ends on it: (edge, is_source, other node).
     let mut ends: SideEnds = SideEnds::new();
     for (index, edge) in diagram.edges().iter().enumerate() {
@@ -31,30 +33,61 @@ pub fn assign(diagram: &Diagram, geometry: &Geometry) -> Vec<(Port, Port)> {
     let mut ports = vec![(placeholder, placeholder); diagram.edges().len()];
     let mut keys: Vec<(usize, Side)> = ends.keys().copied().collect();
     keys.sort();
+    let centre = |n: usize| {
+        let rect = geometry.nodes[n].shape_rect;
+        (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+    };
     for key in keys {
         let (node, side) = key;
-        let Some(list) = ends.get_mut(&key) else { continue };
-        let centre = |n: usize| {
-            let rect = geometry.nodes[n].shape_rect;
-            (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
+        let Some(list) = ends.get(&key) else { continue };
+        // Along a vertical side the other ends' y counts, along a
+        // horizontal one their x.
+        let along = |other: usize| {
+            let (x, y) = centre(other);
+            if matches!(side, Side::Left | Side::Right) {
+                y
+            } else {
+                x
+            }
         };
-        // Along a vertical side order by the other end's y, along a
-        // horizontal one by its x; ties keep edge order.
-        list.sort_by(|a, b| {
-            let (ax, ay) = centre(a.2);
-            let (bx, by) = centre(b.2);
-            let (ka, kb) = if matches!(side, Side::Left | Side::Right) { (ay, by) } else { (ax, bx) };
-            ka.total_cmp(&kb).then(a.0.cmp(&b.0))
-        });
+        // One port per bundle (its members' mean other end), one per edge
+        // outside bundles; ordered by where they lead, ties in edge order.
+        struct Group {
+            along: f32,
+            first: usize,
+            /// `Some(leaving)` for a bundle's port.
+            bundle: Option<bool>,
+            members: Vec<(usize, bool)>,
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        for &(edge, is_source, other) in list {
+            let shared = if is_source { plan.shares_source[edge] } else { plan.shares_target[edge] };
+            let bundle = shared.then_some(is_source);
+            match groups.iter_mut().find(|g| bundle.is_some() && g.bundle == bundle) {
+                Some(group) => {
+                    group.along += along(other);
+                    group.members.push((edge, is_source));
+                }
+                None => {
+                    groups.push(Group { along: along(other), first: edge, bundle, members: vec![(edge, is_source)] })
+                }
+            }
+        }
+        for group in &mut groups {
+            group.along /= group.members.len() as f32;
+        }
+        groups.sort_by(|a, b| a.along.total_cmp(&b.along).then(a.first.cmp(&b.first)));
         let node_box = &geometry.nodes[node];
-        let count = list.len();
-        for (position, &(edge, is_source, _)) in list.iter().enumerate() {
+        let count = groups.len();
+        for (position, group) in groups.iter().enumerate() {
             let fraction = (position as f32 + 1.0) / (count as f32 + 1.0);
             let port = port_at(node_box.shape, node_box.shape_rect, node_box.bounds, side, fraction);
-            if is_source {
-                ports[edge].0 = port;
-            } else {
-                ports[edge].1 = port;
+            for &(edge, is_source) in &group.members {
+                if is_source {
+                    ports[edge].0 = port;
+                } else {
+                    ports[edge].1 = port;
+                }
             }
         }
     }

@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use super::coordinates::Geometry;
 use super::ordering::Grid;
 use super::ports::Port;
-use super::tracks::Stretch;
-use super::{EdgeLabel, EdgePath, Point, Rect};
+use super::tracks::{End, Stretch, Turn};
+use super::{EdgePath, Point};
 use crate::model::{Diagram, Edge, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,6 +39,10 @@ pub struct Plan {
     pub tracks: HashMap<Channel, usize>,
     /// Room a gap needs beside a node for edge labels leaving into it.
     pub label_room: HashMap<Channel, f32>,
+    /// `shares_source[e]`: edge `e` leaves by its bundle's one port.
+    pub shares_source: Vec<bool>,
+    /// `shares_target[e]`: edge `e` enters by its bundle's one port.
+    pub shares_target: Vec<bool>,
 }
 
 fn side_channel(side: Side, row: usize, column: usize) -> Channel {
@@ -53,27 +57,70 @@ fn side_channel(side: Side, row: usize, column: usize) -> Channel {
 /// Which gaps each edge travels along and on which track, and what room
 /// each gap needs: the routing decided on the grid, before coordinates.
 pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
-    let mut label_room: HashMap<Channel, f32> = HashMap::new();
-    let mut edges: Vec<EdgePlan> = Vec::with_capacity(diagram.edges().len());
-    let mut stretches: Vec<Stretch> = Vec::new();
-    for edge in diagram.edges() {
-        let (channels, straight_row) = edge_channels(edge, grid);
-        stretches.extend(edge_stretches(edge, grid, &channels, straight_row, edges.len()));
-        if let Some(label) = &edge.label {
-            let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
-            let from =
-                side_channel(edge.source_handle, grid.row[edge.source.index()], grid.column[edge.source.index()]);
-            let room = label_room.entry(from).or_insert(0.0);
-            *room = room.max(need);
+    let sequences: Vec<(Vec<Channel>, bool)> = diagram.edges().iter().map(|edge| edge_channels(edge, grid)).collect();
+    let slots = super::bundles::slots(diagram, &sequences);
+    // One stretch per slot: the union of its members' stretches.
+    let mut stretches: Vec<Option<Stretch>> = vec![None; slots.channel.len()];
+    let mut ends: Vec<Vec<End>> = vec![Vec::new(); slots.channel.len()];
+    let mut members = vec![0usize; slots.channel.len()];
+    for positions in &slots.of {
+        for &slot in positions {
+            members[slot] += 1;
         }
-        let channels = channels.into_iter().map(|channel| (channel, 0)).collect();
-        edges.push(EdgePlan { channels, straight_row });
     }
-    let assignment = super::tracks::assign(&stretches);
-    for (stretch, &track) in stretches.iter().zip(&assignment.track) {
-        edges[stretch.edge].channels[stretch.position].1 = track;
+    let mut label_room: HashMap<Channel, f32> = HashMap::new();
+    for (index, edge) in diagram.edges().iter().enumerate() {
+        let (channels, straight_row) = &sequences[index];
+        for (position, (stretch, turns)) in
+            edge_stretches(edge, grid, channels, *straight_row, index).into_iter().enumerate()
+        {
+            let slot = slots.of[index][position];
+            for end in turns {
+                if !ends[slot].contains(&end) {
+                    ends[slot].push(end);
+                }
+            }
+            stretches[slot] = Some(match stretches[slot] {
+                None => stretch,
+                Some(shared) => {
+                    Stretch { low: shared.low.min(stretch.low), high: shared.high.max(stretch.high), ..shared }
+                }
+            });
+        }
+        if let Some(label) = &edge.label {
+            // The chip goes beside the edge where it leaves its handle, or,
+            // in a bundle, where its branch leaves the trunk.
+            let need = super::text::width(label, super::metrics::EDGE_TEXT) + 16.0;
+            let source = edge.source.index();
+            let beside = side_channel(edge.source_handle, grid.row[source], grid.column[source]);
+            let branch = slots.of[index].iter().position(|&slot| members[slot] < 2);
+            for channel in std::iter::once(beside).chain(branch.map(|k| channels[k])) {
+                let room = label_room.entry(channel).or_insert(0.0);
+                *room = room.max(need);
+            }
+        }
     }
-    Plan { edges, tracks: assignment.tracks, label_room }
+    let stretches: Vec<Stretch> = stretches.into_iter().map(|s| s.unwrap_or_else(Stretch::empty)).collect();
+    let assignment = super::tracks::assign(&stretches, &ends);
+    let edges = sequences
+        .into_iter()
+        .enumerate()
+        .map(|(index, (channels, straight_row))| EdgePlan {
+            channels: channels
+                .into_iter()
+                .enumerate()
+                .map(|(position, channel)| (channel, assignment.track[slots.of[index][position]]))
+                .collect(),
+            straight_row,
+        })
+        .collect();
+    Plan {
+        edges,
+        tracks: assignment.tracks,
+        label_room,
+        shares_source: slots.shares_source,
+        shares_target: slots.shares_target,
+    }
 }
 
 /// The gaps `edge` travels along, in order, and whether it runs straight
@@ -109,20 +156,22 @@ fn edge_channels(edge: &Edge, grid: &Grid) -> (Vec<Channel>, bool) {
 }
 
 /// The stretch of each gap an edge occupies, and which side of the gap its
-/// stub is anchored to, in half-cells: cell centres are odd, gaps even.
-fn edge_stretches(edge: &Edge, grid: &Grid, channels: &[Channel], straight_row: bool, index: usize) -> Vec<Stretch> {
+/// stub is anchored to, in half-cells: cell centres are odd, gaps even. With
+/// each stretch, its two ends: where along the gap the edge turns out of it,
+/// and to which side.
+fn edge_stretches(
+    edge: &Edge,
+    grid: &Grid,
+    channels: &[Channel],
+    straight_row: bool,
+    index: usize,
+) -> Vec<(Stretch, [End; 2])> {
     let (s, t) = (edge.source.index(), edge.target.index());
     let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
     let last = channels.len() - 1;
-    let mut out = Vec::with_capacity(channels.len());
+    // Along each gap: where the edge comes in (`a`) and goes out (`b`).
+    let mut spans = Vec::with_capacity(channels.len());
     for (position, &channel) in channels.iter().enumerate() {
-        let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
-        let entering = (position == last).then(|| anchor(channel, edge.target_handle));
-        let role = match (leaving, entering) {
-            (Some(a), Some(b)) if a == b => a,
-            (Some(a), None) | (None, Some(a)) => a,
-            _ => 1,
-        };
         let along = |point: Option<Channel>, row: usize, column: usize| -> usize {
             match (channel, point) {
                 (Channel::Horizontal(_), Some(Channel::Vertical(v))) => 2 * v,
@@ -133,8 +182,35 @@ fn edge_stretches(edge: &Edge, grid: &Grid, channels: &[Channel], straight_row: 
         };
         let before = if position == 0 { None } else { Some(channels[position - 1]) };
         let after = channels.get(position + 1).copied();
-        let (a, b) = (along(before, rs, cs), along(after, rt, ct));
-        out.push(Stretch { channel, far_side: role == 2, low: a.min(b), high: a.max(b), edge: index, position });
+        spans.push((along(before, rs, cs), along(after, rt, ct)));
+    }
+    let across = |channel: Channel| match channel {
+        Channel::Vertical(v) => 2 * v,
+        Channel::Horizontal(h) => 2 * h,
+    };
+    let node_across = |channel: Channel, row: usize, column: usize| match channel {
+        Channel::Vertical(_) => 2 * column + 1,
+        Channel::Horizontal(_) => 2 * row + 1,
+    };
+    let turn = |from: usize, channel: Channel| if from < across(channel) { Turn::Before } else { Turn::After };
+    let mut out = Vec::with_capacity(channels.len());
+    for (position, &channel) in channels.iter().enumerate() {
+        let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
+        let entering = (position == last).then(|| anchor(channel, edge.target_handle));
+        let role = match (leaving, entering) {
+            (Some(a), Some(b)) if a == b => a,
+            (Some(a), None) | (None, Some(a)) => a,
+            _ => 1,
+        };
+        let (a, b) = spans[position];
+        // Where the edge comes from and goes to, across this gap.
+        let came = if position == 0 { node_across(channel, rs, cs) } else { spans[position - 1].0 };
+        let goes = if position == last { node_across(channel, rt, ct) } else { spans[position + 1].1 };
+        let ends = [End { at: a, turn: turn(came, channel) }, End { at: b, turn: turn(goes, channel) }];
+        out.push((
+            Stretch { channel, far_side: role == 2, low: a.min(b), high: a.max(b), edge: index, position },
+            ends,
+        ));
     }
     out
 }
@@ -160,29 +236,9 @@ pub fn track_position(geometry: &Geometry, plan: &Plan, channel: Channel, track:
     start + (size - used) / 2.0 + (track as f32 + 0.5) * super::metrics::TRACK
 }
 
-/// Node rectangles sorted by left edge, to find the few near a point fast.
-struct NodeIndex {
-    sorted: Vec<Rect>,
-    widest: f32,
-}
-
-impl NodeIndex {
-    fn new(rects: &[Rect]) -> Self {
-        let mut sorted = rects.to_vec();
-        sorted.sort_by(|a, b| a.x.total_cmp(&b.x));
-        let widest = sorted.iter().map(|r| r.width).fold(0.0, f32::max);
-        NodeIndex { sorted, widest }
-    }
-
-    fn any_overlaps(&self, rect: &Rect) -> bool {
-        let from = self.sorted.partition_point(|r| r.x < rect.x - self.widest);
-        self.sorted[from..].iter().take_while(|r| r.x < rect.right()).any(|r| r.overlaps(rect))
-    }
-}
-
+/// The orthogonal polyline of every edge, through its gaps on its tracks;
+/// labels come after, once every line is known (`labels.rs`).
 pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port, Port)]) -> Vec<EdgePath> {
-    let mut placed_labels: Vec<Rect> = Vec::new();
-    let node_index = NodeIndex::new(&geometry.nodes_rects);
     diagram
         .edges()
         .iter()
@@ -230,34 +286,13 @@ pub fn route(diagram: &Diagram, geometry: &Geometry, plan: &Plan, ports: &[(Port
             points.push(target.exit);
             points.push(target.attach);
             let points = super::simplify(points);
-            let label = edge.label.as_ref().map(|text| place_label(text, source, &mut placed_labels, &node_index));
-            EdgePath { edge: index, points, source_side: edge.source_handle, target_side: edge.target_handle, label }
+            EdgePath {
+                edge: index,
+                points,
+                source_side: edge.source_handle,
+                target_side: edge.target_handle,
+                label: None,
+            }
         })
         .collect()
-}
-
-/// A label chip in the gap beside the source port, moved outwards until it
-/// meets no other label and no node.
-fn place_label(text: &str, source: &Port, placed: &mut Vec<Rect>, nodes: &NodeIndex) -> EdgeLabel {
-    let width = super::text::width(text, super::metrics::EDGE_TEXT) + 6.0;
-    let height = super::metrics::EDGE_TEXT + 5.0;
-    let start = |step: f32| -> Rect {
-        let (x, y) = match source.side {
-            Side::Right => (source.exit.x + 4.0 + step, source.exit.y - height - 1.0),
-            Side::Left => (source.exit.x - 4.0 - width - step, source.exit.y - height - 1.0),
-            Side::Top => (source.exit.x + 3.0, source.exit.y - height - 2.0 - step),
-            Side::Bottom => (source.exit.x + 3.0, source.exit.y + 2.0 + step),
-        };
-        Rect { x, y, width, height }
-    };
-    let mut rect = start(0.0);
-    for attempt in 0..12 {
-        rect = start(attempt as f32 * (height + 2.0));
-        let clear = !placed.iter().rev().take(64).any(|other| other.overlaps(&rect)) && !nodes.any_overlaps(&rect);
-        if clear {
-            break;
-        }
-    }
-    placed.push(rect);
-    EdgeLabel { text: text.to_owned(), rect }
 }

@@ -101,7 +101,8 @@ fn boxed(width: f32, height: f32, label_rect: Rect, lines: Vec<String>, items: V
 }
 
 /// A circle or diamond of `size`, its label on the first free side of
-/// bottom, top, right, left (`[left, right, top, bottom]` in `used`).
+/// bottom, top, right, left (`[left, right, top, bottom]` in `used`), or
+/// below and to the right when edges use every side.
 fn round(label: &str, size: f32, used: [bool; 4]) -> Measured {
     let lines = wrap(label, 18);
     let (text_width, text_height) = text_block(&lines);
@@ -115,7 +116,7 @@ fn round(label: &str, size: f32, used: [bool; 4]) -> Measured {
     } else if !left {
         LabelPlace::Left
     } else {
-        LabelPlace::Below
+        LabelPlace::BelowRight
     };
     let (width, height, shape_rect, label_rect) = match place {
         LabelPlace::Below | LabelPlace::Inside => {
@@ -129,6 +130,15 @@ fn round(label: &str, size: f32, used: [bool; 4]) -> Measured {
             let width = size.max(text_width).ceil();
             let label = Rect { x: (width - text_width) / 2.0, y: 0.0, width: text_width, height: text_height };
             let shape = Rect { x: (width - size) / 2.0, y: text_height + LABEL_GAP, width: size, height: size };
+            (width, (size + LABEL_GAP + text_height).ceil(), shape, label)
+        }
+        LabelPlace::BelowRight => {
+            // Every side has edges: below, but right of where the bottom
+            // ports can be, so the bottom edges pass the label by.
+            let offset = (size * 0.35 + 4.0).ceil();
+            let width = size.max(2.0 * (offset + text_width)).ceil();
+            let shape = Rect { x: (width - size) / 2.0, y: 0.0, width: size, height: size };
+            let label = Rect { x: width / 2.0 + offset, y: size + LABEL_GAP, width: text_width, height: text_height };
             (width, (size + LABEL_GAP + text_height).ceil(), shape, label)
         }
         LabelPlace::Right | LabelPlace::Left => {
