@@ -16,12 +16,66 @@ const CLEARANCE: f32 = 1.5;
 /// Segments of an edge's own line tried, from its branch on.
 const SEGMENTS_TRIED: usize = 4;
 
-/// Things a chip must not cover, filed by grid cell.
+/// Things a chip must not cover. Boxes are filed by grid cell; lines, which
+/// can be thousands of cells long, by the one row (or column) of cells they
+/// run along, in order of where they start. Both are sorted lists searched
+/// by halves: built once, they cost no allocation per cell.
 struct Obstacles {
-    /// Boxes: nodes, node labels outside their shape, chips placed so far.
+    /// Boxes: nodes and node labels outside their shape.
     boxes: Vec<Rect>,
-    segments: Vec<(Point, Point)>,
-    cells: HashMap<(i32, i32), (Vec<usize>, Vec<usize>)>,
+    /// (cell, box) for every cell each box touches, in order.
+    cells: Vec<((i32, i32), u32)>,
+    /// Chips placed so far, by cell (few, and added one at a time).
+    chips: Vec<Rect>,
+    chip_cells: HashMap<(i32, i32), Vec<u32>>,
+    /// Horizontal lines by row of cells, vertical ones by column.
+    rows: Runs,
+    columns: Runs,
+}
+
+/// Lines along one axis, filed by the band of cells they lie in: (band,
+/// start, end, position across, the furthest end reached so far in the
+/// band), in order of band and start, so the lines meeting a span are found
+/// by binary search.
+#[derive(Default)]
+struct Runs {
+    runs: Vec<(i32, f32, f32, f32, f32)>,
+}
+
+impl Runs {
+    fn add(&mut self, across: f32, start: f32, end: f32) {
+        self.runs.push(((across / CELL).floor() as i32, start.min(end), start.max(end), across, 0.0));
+    }
+
+    fn seal(&mut self) {
+        self.runs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+        let mut reach = (i32::MIN, f32::MIN);
+        for run in &mut self.runs {
+            if run.0 != reach.0 {
+                reach = (run.0, f32::MIN);
+            }
+            reach.1 = reach.1.max(run.2);
+            run.4 = reach.1;
+        }
+    }
+
+    /// How many lines meet the box `[low, high]` along × `[from, to]` across.
+    fn meeting(&self, low: f32, high: f32, from: f32, to: f32) -> usize {
+        let mut count = 0;
+        for band in (from / CELL).floor() as i32..=(to / CELL).floor() as i32 {
+            let first = self.runs.partition_point(|run| run.0 < band);
+            let last = self.runs.partition_point(|run| run.0 < band || (run.0 == band && run.1 <= high));
+            for run in self.runs[first..last].iter().rev() {
+                if run.4 < low {
+                    break;
+                }
+                if run.2 >= low && run.3 >= from && run.3 <= to {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
 }
 
 fn cells_of(rect: &Rect) -> impl Iterator<Item = (i32, i32)> {
@@ -30,24 +84,30 @@ fn cells_of(rect: &Rect) -> impl Iterator<Item = (i32, i32)> {
     (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
 }
 
-fn segment_box(a: Point, b: Point) -> Rect {
-    Rect { x: a.x.min(b.x), y: a.y.min(b.y), width: (a.x - b.x).abs(), height: (a.y - b.y).abs() }
-}
-
 impl Obstacles {
-    fn add_box(&mut self, rect: Rect) {
-        let index = self.boxes.len();
-        self.boxes.push(rect);
-        for cell in cells_of(&rect) {
-            self.cells.entry(cell).or_default().0.push(index);
+    fn new(boxes: Vec<Rect>, paths: &[EdgePath]) -> Obstacles {
+        let mut cells: Vec<((i32, i32), u32)> =
+            boxes.iter().enumerate().flat_map(|(i, rect)| cells_of(rect).map(move |cell| (cell, i as u32))).collect();
+        cells.sort_unstable();
+        let (mut rows, mut columns) = (Runs::default(), Runs::default());
+        for pair in paths.iter().flat_map(|path| path.points.windows(2)) {
+            let (a, b) = (pair[0], pair[1]);
+            if (a.y - b.y).abs() < 0.01 {
+                rows.add(a.y, a.x, b.x);
+            } else {
+                columns.add(a.x, a.y, b.y);
+            }
         }
+        rows.seal();
+        columns.seal();
+        Obstacles { boxes, cells, chips: Vec::new(), chip_cells: HashMap::new(), rows, columns }
     }
 
-    fn add_segment(&mut self, a: Point, b: Point) {
-        let index = self.segments.len();
-        self.segments.push((a, b));
-        for cell in cells_of(&segment_box(a, b)) {
-            self.cells.entry(cell).or_default().1.push(index);
+    fn add_chip(&mut self, rect: Rect) {
+        let index = self.chips.len() as u32;
+        self.chips.push(rect);
+        for cell in cells_of(&rect) {
+            self.chip_cells.entry(cell).or_default().push(index);
         }
     }
 
@@ -59,28 +119,22 @@ impl Obstacles {
             width: chip.width + 2.0 * CLEARANCE,
             height: chip.height + 2.0 * CLEARANCE,
         };
-        let mut boxes: Vec<usize> = Vec::new();
-        let mut segments: Vec<usize> = Vec::new();
-        for cell in cells_of(&grown) {
-            if let Some((b, s)) = self.cells.get(&cell) {
-                boxes.extend(b);
-                segments.extend(s);
-            }
+        let mut boxes: Vec<u32> = Vec::new();
+        let mut chips: Vec<u32> = Vec::new();
+        for cell in cells_of(chip) {
+            let first = self.cells.partition_point(|entry| entry.0 < cell);
+            boxes.extend(self.cells[first..].iter().take_while(|entry| entry.0 == cell).map(|entry| entry.1));
+            chips.extend(self.chip_cells.get(&cell).into_iter().flatten());
         }
         boxes.sort_unstable();
         boxes.dedup();
-        segments.sort_unstable();
-        segments.dedup();
-        let covered_boxes = boxes.iter().filter(|&&b| self.boxes[b].overlaps(chip)).count();
-        let crossed = segments.iter().filter(|&&s| touches(&grown, self.segments[s].0, self.segments[s].1)).count();
-        covered_boxes + crossed
+        chips.sort_unstable();
+        chips.dedup();
+        let covered = boxes.iter().filter(|&&b| self.boxes[b as usize].overlaps(chip)).count()
+            + chips.iter().filter(|&&c| self.chips[c as usize].overlaps(chip)).count();
+        let (x0, x1, y0, y1) = (grown.x, grown.right(), grown.y, grown.bottom());
+        covered + self.rows.meeting(x0, x1, y0, y1) + self.columns.meeting(y0, y1, x0, x1)
     }
-}
-
-/// Whether the axis-parallel segment `a`-`b` meets `rect`.
-fn touches(rect: &Rect, a: Point, b: Point) -> bool {
-    let span = segment_box(a, b);
-    span.x <= rect.right() && rect.x <= span.right() && span.y <= rect.bottom() && rect.y <= span.bottom()
 }
 
 /// Where two or more edges of one bundle run along one line: per line
@@ -143,18 +197,14 @@ impl Trunks {
 /// trunks' members, whose shared lines a chip keeps off.
 pub fn place(diagram: &Diagram, nodes: &[NodeBox], paths: &mut [EdgePath], bundles: &[Vec<usize>]) {
     let trunks = Trunks::new(paths, bundles);
-    let mut obstacles = Obstacles { boxes: Vec::new(), segments: Vec::new(), cells: HashMap::new() };
+    let mut boxes = Vec::with_capacity(nodes.len());
     for node in nodes {
-        obstacles.add_box(node.shape_rect);
+        boxes.push(node.shape_rect);
         if node.label_place != LabelPlace::Inside && !node.lines.is_empty() {
-            obstacles.add_box(node.label_rect);
+            boxes.push(node.label_rect);
         }
     }
-    for path in paths.iter() {
-        for pair in path.points.windows(2) {
-            obstacles.add_segment(pair[0], pair[1]);
-        }
-    }
+    let mut obstacles = Obstacles::new(boxes, paths);
     for path in paths.iter_mut() {
         let Some(text) = diagram.edges().get(path.edge).and_then(|edge| edge.label.as_ref()) else { continue };
         let points = &path.points;
@@ -180,7 +230,7 @@ pub fn place(diagram: &Diagram, nodes: &[NodeBox], paths: &mut [EdgePath], bundl
             Rect { x: at.x + 4.0, y: at.y - height - 1.0, width, height }
         };
         let rect = best.map_or_else(fallback, |(_, rect)| rect);
-        obstacles.add_box(rect);
+        obstacles.add_chip(rect);
         path.label = Some(EdgeLabel { text: text.to_string(), rect });
     }
 }
