@@ -1,14 +1,16 @@
-//! Heap and resident memory after each stage of the pipeline, for the
-//! memory numbers in docs/performance.md:
+//! Time, heap and resident memory of each stage of the pipeline, for the
+//! per-stage numbers in docs/performance.md:
 //!
 //! ```sh
 //! cargo run --release --example stage_memory -- FILE.fz
 //! cargo run --release --example stage_memory -- --chain-and-loose 15000 15000
 //! ```
 //!
-//! "live" is what the pipeline holds (counted by a wrapper around the system
-//! allocator), "peak" the most it held during the stage, "rss" and "hwm" what
-//! the kernel counts for the process (Linux only; 0 elsewhere).
+//! "time" is the stage's wall time, "live" what the pipeline holds (counted
+//! by a wrapper around the system allocator), "peak" the most it held during
+//! the stage, "rss" and "hwm" what the kernel counts for the process (Linux
+//! only; 0 elsewhere). A third argument, `--generate NODES LANES`, draws a
+//! generated diagram instead.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -55,10 +57,13 @@ fn status_mb(field: &str) -> u64 {
     kilobytes.unwrap_or(0) / 1024
 }
 
-fn report(stage: &str) {
+fn report(stage: &str, started: &mut std::time::Instant) {
     let mb = |bytes: usize| bytes as f64 / 1e6;
+    let elapsed = started.elapsed();
+    *started = std::time::Instant::now();
     println!(
-        "{stage:<9} live {:6.1} MB   peak {:6.1} MB   rss {:4} MB   hwm {:4} MB",
+        "{stage:<9} time {:8.1} ms   live {:6.1} MB   peak {:6.1} MB   rss {:4} MB   hwm {:4} MB",
+        elapsed.as_secs_f64() * 1000.0,
         mb(LIVE.load(Relaxed)),
         mb(PEAK.load(Relaxed)),
         status_mb("VmRSS:"),
@@ -70,6 +75,13 @@ fn report(stage: &str) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let text = match args.as_slice() {
+        [flag, nodes, lanes] if flag == "--generate" => {
+            let (Ok(nodes), Ok(lanes)) = (nodes.parse(), lanes.parse()) else {
+                eprintln!("usage: stage_memory --generate NODES LANES");
+                std::process::exit(2);
+            };
+            flowzap::synth::swimlane_text(nodes, lanes, 42)
+        }
         [flag, chain, loose] if flag == "--chain-and-loose" => {
             let (Ok(chain), Ok(loose)) = (chain.parse(), loose.parse()) else {
                 eprintln!("usage: stage_memory --chain-and-loose CHAIN LOOSE");
@@ -85,20 +97,21 @@ fn main() {
             }
         },
         _ => {
-            eprintln!("usage: stage_memory FILE.fz | --chain-and-loose CHAIN LOOSE");
+            eprintln!("usage: stage_memory FILE.fz | --chain-and-loose CHAIN LOOSE | --generate NODES LANES");
             std::process::exit(2);
         }
     };
-    report("text");
+    let mut started = std::time::Instant::now();
+    report("text", &mut started);
     let document = flowzap::Document::new(text);
     let _ = document.diagnostics();
-    report("load");
+    report("load", &mut started);
     let _ = document.analysis();
-    report("analysis");
+    report("analysis", &mut started);
     let _ = document.layout();
-    report("layout");
+    report("layout", &mut started);
     let written = document.write_svg(flowzap::Theme::Light, &mut std::io::sink());
-    report("svg");
+    report("svg", &mut started);
     if let Err(error) = written {
         eprintln!("nothing drawn: {error}");
         std::process::exit(1);

@@ -184,6 +184,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, &mut |out| out.write_all(bytes))
 }
 
+/// Bytes gathered before each write of a streamed output: large enough
+/// that a picture of many megabytes takes few system calls.
+const OUTPUT_BUFFER: usize = 1 << 18;
+
 /// What writes an output's bytes to where they go.
 pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'a;
 
@@ -204,7 +208,10 @@ pub fn write_atomically_with(path: &Path, write: &mut Writing<'_>) -> std::io::R
                 return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
             }
             Ok(meta) if !meta.is_file() => {
-                let mut file = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(&path)?);
+                let mut file = std::io::BufWriter::with_capacity(
+                    OUTPUT_BUFFER,
+                    std::fs::OpenOptions::new().write(true).open(&path)?,
+                );
                 write(&mut file)?;
                 return file.flush();
             }
@@ -225,7 +232,7 @@ fn replace_file(path: &Path, write: &mut Writing<'_>) -> std::io::Result<()> {
         pending.push(temporary_path.clone());
     }
     let written = (|| {
-        let mut buffered = std::io::BufWriter::new(temporary.as_file_mut());
+        let mut buffered = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, temporary.as_file_mut());
         write(&mut buffered)?;
         buffered.flush()?;
         drop(buffered);
@@ -256,7 +263,7 @@ pub fn emit(output: Option<&Path>, bytes: &[u8], inputs: &[&Path]) -> Result<(),
 pub fn emit_with(output: Option<&Path>, inputs: &[&Path], write: &mut Writing<'_>) -> Result<(), String> {
     match output.filter(|path| path.as_os_str() != "-") {
         None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut stdout = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
             write(&mut stdout)
                 .and_then(|_| stdout.flush())
                 .map_err(|error| format!("cannot write to standard output: {error}"))

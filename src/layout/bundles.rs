@@ -15,9 +15,8 @@
 //! edge between the same two handles, which must stay apart to be told
 //! from the first.
 
-use std::collections::HashMap;
-
 use super::routing::Channel;
+use super::Few;
 use crate::model::{Diagram, Side};
 
 /// Which slot each edge uses in each of its gaps, and whether its ends share
@@ -25,7 +24,7 @@ use crate::model::{Diagram, Side};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slots {
     /// `of[e][k]`: the slot of edge `e`'s `k`-th gap.
-    pub of: Vec<Vec<usize>>,
+    pub of: Vec<Few<usize>>,
     /// The gap of each slot.
     pub channel: Vec<Channel>,
     /// `shares_source[e]`: edge `e` leaves by a port it shares with others.
@@ -36,34 +35,41 @@ pub struct Slots {
 
 /// The slots of edges whose gap sequences are `sequences` (and whether each
 /// runs straight along its row).
-pub fn slots(diagram: &Diagram, sequences: &[(Vec<Channel>, bool)]) -> Slots {
+pub fn slots(diagram: &Diagram, sequences: &[(Few<Channel>, bool)]) -> Slots {
     let count = diagram.edges().len();
     // The first edge between two handles is drawn as any other; the ones
-    // after it keep to themselves.
-    let mut seen: HashMap<(usize, Side, usize, Side), usize> = HashMap::new();
-    let bundled: Vec<bool> = diagram
+    // after it keep to themselves. (Grouping by sorting: a hash map entry
+    // per edge cost more than all the rest of this.)
+    let mut pairs: Vec<(usize, Side, usize, Side, usize)> = diagram
         .edges()
         .iter()
         .enumerate()
-        .map(|(e, edge)| {
-            let key = (edge.source.index(), edge.source_handle, edge.target.index(), edge.target_handle);
-            let first = *seen.entry(key).or_insert(e) == e;
-            first && !sequences[e].1
-        })
+        .map(|(e, edge)| (edge.source.index(), edge.source_handle, edge.target.index(), edge.target_handle, e))
         .collect();
-    let mut out_groups: HashMap<(usize, Side), Vec<usize>> = HashMap::new();
-    let mut in_groups: HashMap<(usize, Side), Vec<usize>> = HashMap::new();
-    for (e, edge) in diagram.edges().iter().enumerate().filter(|&(e, _)| bundled[e]) {
-        out_groups.entry((edge.source.index(), edge.source_handle)).or_default().push(e);
-        in_groups.entry((edge.target.index(), edge.target_handle)).or_default().push(e);
+    pairs.sort_unstable();
+    let mut bundled = vec![false; count];
+    for (at, pair) in pairs.iter().enumerate() {
+        let key = |p: &(usize, Side, usize, Side, usize)| (p.0, p.1, p.2, p.3);
+        let first = at == 0 || key(&pairs[at - 1]) != key(pair);
+        bundled[pair.4] = first && !sequences[pair.4].1;
     }
-    let mut out_groups: Vec<Vec<usize>> = out_groups.into_values().filter(|g| g.len() > 1).collect();
-    let mut in_groups: Vec<Vec<usize>> = in_groups.into_values().filter(|g| g.len() > 1).collect();
-    out_groups.sort();
-    in_groups.sort();
+    let groups = |end: &dyn Fn(usize) -> (usize, Side)| -> Vec<Vec<usize>> {
+        let mut keyed: Vec<((usize, Side), usize)> = (0..count).filter(|&e| bundled[e]).map(|e| (end(e), e)).collect();
+        keyed.sort_unstable();
+        let mut found: Vec<Vec<usize>> = keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group.len() > 1)
+            .map(|group| group.iter().map(|&(_, e)| e).collect())
+            .collect();
+        found.sort();
+        found
+    };
+    let edges = diagram.edges();
+    let out_groups = groups(&|e| (edges[e].source.index(), edges[e].source_handle));
+    let in_groups = groups(&|e| (edges[e].target.index(), edges[e].target_handle));
 
     let mut slots = Slots {
-        of: sequences.iter().map(|(channels, _)| vec![usize::MAX; channels.len()]).collect(),
+        of: sequences.iter().map(|(channels, _)| channels.iter().map(|_| usize::MAX).collect()).collect(),
         channel: Vec::new(),
         shares_source: vec![false; count],
         shares_target: vec![false; count],
@@ -98,7 +104,7 @@ pub fn slots(diagram: &Diagram, sequences: &[(Vec<Channel>, bool)]) -> Slots {
     }
     // Everything else has a slot of its own.
     for (positions, (channels, _)) in slots.of.iter_mut().zip(sequences) {
-        for (slot, &channel) in positions.iter_mut().zip(channels) {
+        for (slot, &channel) in positions.iter_mut().zip(channels.iter()) {
             if *slot == usize::MAX {
                 *slot = slots.channel.len();
                 slots.channel.push(channel);

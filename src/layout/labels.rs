@@ -48,7 +48,7 @@ impl Runs {
     }
 
     fn seal(&mut self) {
-        self.runs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+        self.runs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
         let mut reach = (i32::MIN, f32::MIN);
         for run in &mut self.runs {
             if run.0 != reach.0 {
@@ -119,19 +119,24 @@ impl Obstacles {
             width: chip.width + 2.0 * CLEARANCE,
             height: chip.height + 2.0 * CLEARANCE,
         };
-        let mut boxes: Vec<u32> = Vec::new();
-        let mut chips: Vec<u32> = Vec::new();
+        // A box in two of the chip's cells counts twice: only whether a
+        // spot is clear, and which is least covered, matter.
+        let mut covered = 0;
         for cell in cells_of(chip) {
             let first = self.cells.partition_point(|entry| entry.0 < cell);
-            boxes.extend(self.cells[first..].iter().take_while(|entry| entry.0 == cell).map(|entry| entry.1));
-            chips.extend(self.chip_cells.get(&cell).into_iter().flatten());
+            covered += self.cells[first..]
+                .iter()
+                .take_while(|entry| entry.0 == cell)
+                .filter(|entry| self.boxes[entry.1 as usize].overlaps(chip))
+                .count();
+            covered += self
+                .chip_cells
+                .get(&cell)
+                .into_iter()
+                .flatten()
+                .filter(|&&c| self.chips[c as usize].overlaps(chip))
+                .count();
         }
-        boxes.sort_unstable();
-        boxes.dedup();
-        chips.sort_unstable();
-        chips.dedup();
-        let covered = boxes.iter().filter(|&&b| self.boxes[b as usize].overlaps(chip)).count()
-            + chips.iter().filter(|&&c| self.chips[c as usize].overlaps(chip)).count();
         let (x0, x1, y0, y1) = (grown.x, grown.right(), grown.y, grown.bottom());
         covered + self.rows.meeting(x0, x1, y0, y1) + self.columns.meeting(y0, y1, x0, x1)
     }

@@ -24,6 +24,71 @@ use petgraph::graph::NodeIndex;
 use crate::analysis::{Analysis, Kind};
 use crate::model::{Diagram, LaneId, Shape, Side};
 
+/// Up to three items held inline: an edge travels along at most three gaps,
+/// and a vector per edge for so few was most of the routing's allocations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Few<T: Copy> {
+    len: u8,
+    items: [T; 3],
+}
+
+impl<T: Copy + Default> Few<T> {
+    /// Nothing yet.
+    pub(crate) fn new() -> Few<T> {
+        Few { len: 0, items: [T::default(); 3] }
+    }
+
+    /// Adds `item`; past three items are dropped (no route has more).
+    pub(crate) fn push(&mut self, item: T) {
+        if let Some(slot) = self.items.get_mut(usize::from(self.len)) {
+            *slot = item;
+            self.len += 1;
+        }
+    }
+}
+
+impl<T: Copy> std::ops::Deref for Few<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl<T: Copy> std::ops::DerefMut for Few<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.items[..usize::from(self.len)]
+    }
+}
+
+impl<T: Copy> IntoIterator for Few<T> {
+    type Item = T;
+    type IntoIter = std::iter::Take<std::array::IntoIter<T, 3>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter().take(usize::from(self.len))
+    }
+}
+
+impl<'a, T: Copy> IntoIterator for &'a Few<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: Copy + Default> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Few<T> {
+        let mut few = Few::new();
+        for item in items {
+            few.push(item);
+        }
+        few
+    }
+}
+
 /// A point or size in SVG user units (px).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Point {
@@ -215,16 +280,17 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
 /// The members of every bundle: the edges leaving by one shared port, and
 /// those entering by one.
 fn bundles(diagram: &Diagram, plan: &routing::Plan) -> Vec<Vec<usize>> {
-    let mut by_port: std::collections::BTreeMap<(usize, Side, bool), Vec<usize>> = std::collections::BTreeMap::new();
+    let mut ports: Vec<(usize, Side, bool, usize)> = Vec::new();
     for (e, edge) in diagram.edges().iter().enumerate() {
         if plan.shares_source[e] {
-            by_port.entry((edge.source.index(), edge.source_handle, true)).or_default().push(e);
+            ports.push((edge.source.index(), edge.source_handle, true, e));
         }
         if plan.shares_target[e] {
-            by_port.entry((edge.target.index(), edge.target_handle, false)).or_default().push(e);
+            ports.push((edge.target.index(), edge.target_handle, false, e));
         }
     }
-    by_port.into_values().collect()
+    ports.sort_unstable();
+    ports.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)).map(|group| group.iter().map(|p| p.3).collect()).collect()
 }
 
 /// A dashed frame around each loop's members, with a tag naming it.

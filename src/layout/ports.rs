@@ -17,29 +17,25 @@ pub struct Port {
     pub exit: Point,
 }
 
-/// The edge ends on each (node, side): (edge, is the source, other node).
-type SideEnds = std::collections::HashMap<(usize, Side), Vec<(usize, bool, usize)>>;
-
 /// (source port, target port) of every edge, in edge order. A bundle's
 /// members share one port: the trunk leaves (or enters) the node once.
 pub fn assign(diagram: &Diagram, geometry: &Geometry, plan: &Plan) -> Vec<(Port, Port)> {
-    // (node, side) → the edge ends on it: (edge, is_source, other node).
-    let mut ends: SideEnds = SideEnds::new();
+    // Every edge end as (node, side, edge, is_source, other node), grouped
+    // by node and side by sorting.
+    let mut ends: Vec<(usize, Side, usize, bool, usize)> = Vec::with_capacity(2 * diagram.edges().len());
     for (index, edge) in diagram.edges().iter().enumerate() {
-        ends.entry((edge.source.index(), edge.source_handle)).or_default().push((index, true, edge.target.index()));
-        ends.entry((edge.target.index(), edge.target_handle)).or_default().push((index, false, edge.source.index()));
+        ends.push((edge.source.index(), edge.source_handle, index, true, edge.target.index()));
+        ends.push((edge.target.index(), edge.target_handle, index, false, edge.source.index()));
     }
+    ends.sort_unstable();
     let placeholder = Port { side: Side::Right, attach: Point::default(), exit: Point::default() };
     let mut ports = vec![(placeholder, placeholder); diagram.edges().len()];
-    let mut keys: Vec<(usize, Side)> = ends.keys().copied().collect();
-    keys.sort();
     let centre = |n: usize| {
         let rect = geometry.nodes[n].shape_rect;
         (rect.x + rect.width / 2.0, rect.y + rect.height / 2.0)
     };
-    for key in keys {
-        let (node, side) = key;
-        let Some(list) = ends.get(&key) else { continue };
+    for list in ends.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let (node, side) = (list[0].0, list[0].1);
         // Along a vertical side the other ends' y counts, along a
         // horizontal one their x.
         let along = |other: usize| {
@@ -60,7 +56,7 @@ pub fn assign(diagram: &Diagram, geometry: &Geometry, plan: &Plan) -> Vec<(Port,
             members: Vec<(usize, bool)>,
         }
         let mut groups: Vec<Group> = Vec::new();
-        for &(edge, is_source, other) in list {
+        for &(_, _, edge, is_source, other) in list {
             let shared = if is_source { plan.shares_source[edge] } else { plan.shares_target[edge] };
             let bundle = shared.then_some(is_source);
             match groups.iter_mut().find(|g| bundle.is_some() && g.bundle == bundle) {

@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use super::coordinates::Geometry;
 use super::ordering::Grid;
 use super::ports::Port;
-use super::tracks::{End, Stretch, Turn};
-use super::{EdgePath, Point};
+use super::tracks::{End, Ends, Stretch, Turn};
+use super::{EdgePath, Few, Point};
 use crate::model::{Diagram, Edge, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,7 +28,7 @@ pub enum Channel {
 #[derive(Debug, Clone)]
 pub struct EdgePlan {
     /// Gaps the edge travels along, in order, each with its track.
-    pub channels: Vec<(Channel, usize)>,
+    pub channels: Few<(Channel, usize)>,
     /// Runs straight along its row through empty cells to the target's gap.
     pub straight_row: bool,
 }
@@ -45,6 +45,12 @@ pub struct Plan {
     pub shares_target: Vec<bool>,
 }
 
+impl Default for Channel {
+    fn default() -> Channel {
+        Channel::Vertical(0)
+    }
+}
+
 fn side_channel(side: Side, row: usize, column: usize) -> Channel {
     match side {
         Side::Left => Channel::Vertical(column),
@@ -57,11 +63,11 @@ fn side_channel(side: Side, row: usize, column: usize) -> Channel {
 /// Which gaps each edge travels along and on which track, and what room
 /// each gap needs: the routing decided on the grid, before coordinates.
 pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
-    let sequences: Vec<(Vec<Channel>, bool)> = diagram.edges().iter().map(|edge| edge_channels(edge, grid)).collect();
+    let sequences: Vec<(Few<Channel>, bool)> = diagram.edges().iter().map(|edge| edge_channels(edge, grid)).collect();
     let slots = super::bundles::slots(diagram, &sequences);
     // One stretch per slot: the union of its members' stretches.
     let mut stretches: Vec<Option<Stretch>> = vec![None; slots.channel.len()];
-    let mut ends: Vec<Vec<End>> = vec![Vec::new(); slots.channel.len()];
+    let mut ends: Vec<(usize, End)> = Vec::with_capacity(2 * diagram.edges().len());
     let mut members = vec![0usize; slots.channel.len()];
     for positions in &slots.of {
         for &slot in positions {
@@ -75,11 +81,7 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
             edge_stretches(edge, grid, channels, *straight_row, index).into_iter().enumerate()
         {
             let slot = slots.of[index][position];
-            for end in turns {
-                if !ends[slot].contains(&end) {
-                    ends[slot].push(end);
-                }
-            }
+            ends.extend(turns.into_iter().map(|end| (slot, end)));
             stretches[slot] = Some(match stretches[slot] {
                 None => stretch,
                 Some(shared) => {
@@ -101,15 +103,15 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
         }
     }
     let stretches: Vec<Stretch> = stretches.into_iter().map(|s| s.unwrap_or_else(Stretch::empty)).collect();
-    let assignment = super::tracks::assign(&stretches, &ends);
+    let assignment = super::tracks::assign(&stretches, &Ends::new(stretches.len(), ends));
     let edges = sequences
         .into_iter()
         .enumerate()
         .map(|(index, (channels, straight_row))| EdgePlan {
             channels: channels
-                .into_iter()
+                .iter()
                 .enumerate()
-                .map(|(position, channel)| (channel, assignment.track[slots.of[index][position]]))
+                .map(|(position, &channel)| (channel, assignment.track[slots.of[index][position]]))
                 .collect(),
             straight_row,
         })
@@ -125,13 +127,13 @@ pub fn plan(diagram: &Diagram, grid: &Grid) -> Plan {
 
 /// The gaps `edge` travels along, in order, and whether it runs straight
 /// along its row through empty cells (then its one gap is the target's).
-fn edge_channels(edge: &Edge, grid: &Grid) -> (Vec<Channel>, bool) {
+fn edge_channels(edge: &Edge, grid: &Grid) -> (Few<Channel>, bool) {
     let (s, t) = (edge.source.index(), edge.target.index());
     let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
     let from = side_channel(edge.source_handle, rs, cs);
     let to = side_channel(edge.target_handle, rt, ct);
     match (from, to) {
-        (Channel::Vertical(a), Channel::Vertical(b)) if a == b => (vec![from], false),
+        (Channel::Vertical(a), Channel::Vertical(b)) if a == b => ([from].into_iter().collect(), false),
         (Channel::Vertical(a), Channel::Vertical(b)) => {
             let (low, high) = (a.min(b), a.max(b));
             // Vertical gap v lies left of column v: the columns between
@@ -140,18 +142,18 @@ fn edge_channels(edge: &Edge, grid: &Grid) -> (Vec<Channel>, bool) {
             let passes_own =
                 (edge.source_handle == Side::Right) != (a < b) || (edge.target_handle == Side::Left) != (a < b);
             if cells_free && !passes_own && s != t {
-                (vec![to], true)
+                ([to].into_iter().collect(), true)
             } else {
                 let across = if rt > rs { Channel::Horizontal(rs + 1) } else { Channel::Horizontal(rs) };
-                (vec![from, across, to], false)
+                ([from, across, to].into_iter().collect(), false)
             }
         }
-        (Channel::Horizontal(a), Channel::Horizontal(b)) if a == b => (vec![from], false),
+        (Channel::Horizontal(a), Channel::Horizontal(b)) if a == b => ([from].into_iter().collect(), false),
         (Channel::Horizontal(_), Channel::Horizontal(_)) => {
             let across = if ct >= cs { Channel::Vertical(cs + 1) } else { Channel::Vertical(cs) };
-            (vec![from, across, to], false)
+            ([from, across, to].into_iter().collect(), false)
         }
-        _ => (vec![from, to], false),
+        _ => ([from, to].into_iter().collect(), false),
     }
 }
 
@@ -165,12 +167,12 @@ fn edge_stretches(
     channels: &[Channel],
     straight_row: bool,
     index: usize,
-) -> Vec<(Stretch, [End; 2])> {
+) -> Few<(Stretch, [End; 2])> {
     let (s, t) = (edge.source.index(), edge.target.index());
     let (rs, cs, rt, ct) = (grid.row[s], grid.column[s], grid.row[t], grid.column[t]);
     let last = channels.len() - 1;
     // Along each gap: where the edge comes in (`a`) and goes out (`b`).
-    let mut spans = Vec::with_capacity(channels.len());
+    let mut spans: Few<(usize, usize)> = Few::new();
     for (position, &channel) in channels.iter().enumerate() {
         let along = |point: Option<Channel>, row: usize, column: usize| -> usize {
             match (channel, point) {
@@ -193,7 +195,7 @@ fn edge_stretches(
         Channel::Horizontal(_) => 2 * row + 1,
     };
     let turn = |from: usize, channel: Channel| if from < across(channel) { Turn::Before } else { Turn::After };
-    let mut out = Vec::with_capacity(channels.len());
+    let mut out = Few::new();
     for (position, &channel) in channels.iter().enumerate() {
         let leaving = (position == 0 && !straight_row).then(|| anchor(channel, edge.source_handle));
         let entering = (position == last).then(|| anchor(channel, edge.target_handle));

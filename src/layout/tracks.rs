@@ -15,7 +15,7 @@ use super::routing::Channel;
 
 /// One edge's stretch along one gap, in half-cells (cell centres are odd,
 /// gap crossings even).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stretch {
     /// The gap.
     pub channel: Channel,
@@ -34,21 +34,51 @@ pub struct Stretch {
 }
 
 /// Which way an edge leaves a gap at one end of its stretch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Turn {
     /// Towards the gap's left (or top) side.
+    #[default]
     Before,
     /// Towards the gap's right (or bottom) side.
     After,
 }
 
 /// One end of a stretch: where along the gap the edge turns out of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct End {
     /// Half-cells along the gap.
     pub at: usize,
     /// Which way it turns.
     pub turn: Turn,
+}
+
+/// The ends of every stretch, in one list: `of(i)` are stretch `i`'s.
+#[derive(Debug, Clone, Default)]
+pub struct Ends {
+    starts: Vec<u32>,
+    list: Vec<End>,
+}
+
+impl Ends {
+    /// The ends of `count` stretches from `(stretch, end)` pairs; repeats
+    /// are kept once.
+    pub fn new(count: usize, mut pairs: Vec<(usize, End)>) -> Ends {
+        pairs.sort_unstable_by_key(|&(stretch, end)| (stretch, end.at, end.turn == Turn::After));
+        pairs.dedup();
+        let mut starts = vec![0u32; count + 1];
+        for &(stretch, _) in &pairs {
+            starts[stretch + 1] += 1;
+        }
+        for i in 0..count {
+            starts[i + 1] += starts[i];
+        }
+        Ends { starts, list: pairs.into_iter().map(|(_, end)| end).collect() }
+    }
+
+    /// The ends of stretch `i`.
+    pub fn of(&self, i: usize) -> &[End] {
+        &self.list[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
 }
 
 impl Stretch {
@@ -71,11 +101,11 @@ pub struct Assignment {
 /// Assigns tracks gap by gap: stretches in order of where they begin take
 /// the first track whose last stretch ended before them; then each gap's
 /// tracks are reordered to cross less. `ends[i]` are stretch `i`'s ends.
-pub fn assign(stretches: &[Stretch], ends: &[Vec<End>]) -> Assignment {
+pub fn assign(stretches: &[Stretch], ends: &Ends) -> Assignment {
     let mut order: Vec<usize> = (0..stretches.len()).collect();
-    order.sort_by_key(|&i| {
+    order.sort_unstable_by_key(|&i| {
         let s = &stretches[i];
-        (s.channel, s.far_side, s.low, s.high, s.edge, s.position)
+        (s.channel, s.far_side, s.low, s.high, s.edge, s.position, i)
     });
     let mut track = vec![0; stretches.len()];
     let mut tracks = HashMap::new();
@@ -114,7 +144,7 @@ const PASSES: usize = 8;
 
 /// The order of a gap's tracks (`lanes`, each its stretches along the gap)
 /// that crosses least, found by swapping neighbours while that helps.
-fn arrange(lanes: &[Vec<usize>], stretches: &[Stretch], ends: &[Vec<End>]) -> Vec<usize> {
+fn arrange(lanes: &[Vec<usize>], stretches: &[Stretch], ends: &Ends) -> Vec<usize> {
     let mut order: Vec<usize> = (0..lanes.len()).collect();
     for _ in 0..PASSES {
         let mut swapped = false;
@@ -136,7 +166,7 @@ fn arrange(lanes: &[Vec<usize>], stretches: &[Stretch], ends: &[Vec<End>]) -> Ve
 /// the crossings between their stretches that meet, and, weighted higher,
 /// the places where two edges would turn towards each other at one point
 /// and run along one line.
-fn cost(left: &[usize], right: &[usize], stretches: &[Stretch], ends: &[Vec<End>]) -> usize {
+fn cost(left: &[usize], right: &[usize], stretches: &[Stretch], ends: &Ends) -> usize {
     let mut total = 0;
     let (mut i, mut j) = (0, 0);
     // Both tracks hold stretches in order along the gap: walk them together
@@ -156,17 +186,17 @@ fn cost(left: &[usize], right: &[usize], stretches: &[Stretch], ends: &[Vec<End>
 }
 
 /// The cost of stretch `x` lying left of stretch `y`.
-fn pair_cost(x: usize, y: usize, stretches: &[Stretch], ends: &[Vec<End>]) -> usize {
+fn pair_cost(x: usize, y: usize, stretches: &[Stretch], ends: &Ends) -> usize {
     let (sx, sy) = (&stretches[x], &stretches[y]);
     let mut total = 0;
-    for e in ends[x].iter().filter(|e| e.turn == Turn::After) {
-        if ends[y].iter().any(|f| f.at == e.at && f.turn == Turn::Before) {
+    for e in ends.of(x).iter().filter(|e| e.turn == Turn::After) {
+        if ends.of(y).iter().any(|f| f.at == e.at && f.turn == Turn::Before) {
             total += 3;
         } else if sy.low < e.at && e.at < sy.high {
             total += 1;
         }
     }
-    for f in ends[y].iter().filter(|f| f.turn == Turn::Before) {
+    for f in ends.of(y).iter().filter(|f| f.turn == Turn::Before) {
         if sx.low < f.at && f.at < sx.high {
             total += 1;
         }
@@ -184,7 +214,7 @@ mod tests {
 
     /// Tracks of stretches whose ends do not matter.
     fn plain(stretches: &[Stretch]) -> Assignment {
-        assign(stretches, &vec![Vec::new(); stretches.len()])
+        assign(stretches, &Ends::new(stretches.len(), Vec::new()))
     }
 
     #[test]
@@ -232,10 +262,15 @@ mod tests {
         // other, or the other's turn at 5 would cross it.
         let gap = Channel::Vertical(3);
         let stretches = [stretch(gap, false, 0, 5, 0), stretch(gap, false, 0, 9, 1)];
-        let ends = vec![
-            vec![End { at: 0, turn: Turn::Before }, End { at: 5, turn: Turn::After }],
-            vec![End { at: 0, turn: Turn::Before }, End { at: 9, turn: Turn::After }],
-        ];
+        let ends = Ends::new(
+            2,
+            vec![
+                (0, End { at: 0, turn: Turn::Before }),
+                (0, End { at: 5, turn: Turn::After }),
+                (1, End { at: 0, turn: Turn::Before }),
+                (1, End { at: 9, turn: Turn::After }),
+            ],
+        );
         let assignment = assign(&stretches, &ends);
         assert!(assignment.track[1] < assignment.track[0], "{:?}", assignment.track);
     }
@@ -246,10 +281,15 @@ mod tests {
         // the one turning left goes left, or both run along one line.
         let gap = Channel::Vertical(3);
         let stretches = [stretch(gap, false, 1, 3, 0), stretch(gap, false, 2, 3, 1)];
-        let ends = vec![
-            vec![End { at: 1, turn: Turn::Before }, End { at: 3, turn: Turn::After }],
-            vec![End { at: 3, turn: Turn::Before }, End { at: 2, turn: Turn::After }],
-        ];
+        let ends = Ends::new(
+            2,
+            vec![
+                (0, End { at: 1, turn: Turn::Before }),
+                (0, End { at: 3, turn: Turn::After }),
+                (1, End { at: 3, turn: Turn::Before }),
+                (1, End { at: 2, turn: Turn::After }),
+            ],
+        );
         let assignment = assign(&stretches, &ends);
         assert!(assignment.track[1] < assignment.track[0], "{:?}", assignment.track);
     }
