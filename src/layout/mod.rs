@@ -259,12 +259,38 @@ pub(crate) mod metrics {
 pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
     let drawing = &analysis.drawing;
     let layers = layering::layers(diagram, drawing);
-    let grid = ordering::order(diagram, drawing, &layers);
     let boxes = sizes::measure(diagram);
-    let plan = routing::plan(diagram, &grid);
-    let geometry = coordinates::place(diagram, &grid, boxes, &plan, drawing, &analysis.around);
-    let ports = ports::assign(diagram, &geometry, &plan);
-    let mut edges = routing::route(diagram, &geometry, &plan, &ports);
+    // The crossings a picture ends with depend on handles, bundles and
+    // tracks as much as on the order of nodes, which no model of layers
+    // sees; so on diagrams small enough, both orderings are drawn and the
+    // one that crosses less is kept (ties: the sweeps).
+    let orderings: &[ordering::Ordering] = if diagram.nodes().len() <= BOTH_ORDERINGS_UP_TO {
+        &[ordering::Ordering::MedianSweeps, ordering::Ordering::Barycenter]
+    } else {
+        &[ordering::Ordering::Barycenter]
+    };
+    let mut best: Option<(usize, coordinates::Geometry, Vec<EdgePath>, routing::Plan)> = None;
+    for &how in orderings {
+        let grid = ordering::order(diagram, drawing, &layers, how);
+        let plan = routing::plan(diagram, &grid);
+        let geometry = coordinates::place(diagram, &grid, boxes.clone(), &plan, drawing, &analysis.around);
+        let ports = ports::assign(diagram, &geometry, &plan);
+        let edges = routing::route(diagram, &geometry, &plan, &ports);
+        let crossings = if orderings.len() > 1 { crossings(&edges) } else { 0 };
+        if best.as_ref().is_none_or(|(fewest, ..)| crossings < *fewest) {
+            best = Some((crossings, geometry, edges, plan));
+        }
+    }
+    let Some((_, geometry, mut edges, plan)) = best else {
+        return Layout {
+            width: 0.0,
+            height: 0.0,
+            lanes: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            loops: Vec::new(),
+        };
+    };
     labels::place(diagram, &geometry.nodes, &mut edges, &bundles(diagram, &plan));
     let loops = loop_frames(diagram, &geometry.nodes);
     Layout {
@@ -275,6 +301,37 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
         edges,
         loops,
     }
+}
+
+/// Diagrams up to this many nodes are drawn with both orderings.
+const BOTH_ORDERINGS_UP_TO: usize = 2_000;
+
+/// How many times a horizontal and a vertical segment of two different
+/// edges cross inside both.
+fn crossings(edges: &[EdgePath]) -> usize {
+    let mut horizontal: Vec<(f32, f32, f32, usize)> = Vec::new();
+    let mut vertical: Vec<(f32, f32, f32, usize)> = Vec::new();
+    for (index, path) in edges.iter().enumerate() {
+        for pair in path.points.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if (a.y - b.y).abs() < 0.01 {
+                horizontal.push((a.y, a.x.min(b.x), a.x.max(b.x), index));
+            } else if (a.x - b.x).abs() < 0.01 {
+                vertical.push((a.x, a.y.min(b.y), a.y.max(b.y), index));
+            }
+        }
+    }
+    horizontal.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut total = 0;
+    for &(x, y0, y1, index) in &vertical {
+        let first = horizontal.partition_point(|h| h.0 <= y0 + 0.5);
+        for &(_, x0, x1, other) in horizontal[first..].iter().take_while(|h| h.0 < y1 - 0.5) {
+            if other != index && x > x0 + 0.5 && x < x1 - 0.5 {
+                total += 1;
+            }
+        }
+    }
+    total
 }
 
 /// The members of every bundle: the edges leaving by one shared port, and
