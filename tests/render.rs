@@ -164,3 +164,32 @@ fn png_output_has_the_right_size_and_draws_text() {
     // Text is really drawn: only the label differs, so must the pictures.
     assert_ne!(first, second, "labels vanished from the PNG");
 }
+
+/// Graphviz, given the same diagram (tests/common/dot.rs), as `dot -Tsvg
+/// -Gsplines=ortho`: flowzap's fan-out fixture crosses no more than dot's
+/// orthogonal drawing of it, ranked across lanes or not.
+#[test]
+#[ignore = "needs Graphviz's dot; tests/run-all.sh installs it and runs this"]
+fn the_fan_out_crosses_no_more_than_dot_ortho() {
+    let text = std::fs::read_to_string(fixtures_dir().join("valid/fan_out_and_in.fz")).expect("fixture");
+    let document = flowzap::Document::new(text);
+    let ours = measure(&read_flowzap(document.svg(flowzap::Theme::Light).expect("draws"))).crossings;
+    for newrank in [false, true] {
+        let dot = common::dot::to_dot(&document, newrank).expect("a valid diagram");
+        let output = std::process::Command::new("dot")
+            .args(["-Tsvg", "-Gsplines=ortho"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write as _;
+                child.stdin.take().expect("stdin").write_all(dot.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("Graphviz's dot runs (tests/run-all.sh installs it)");
+        assert!(output.status.success(), "dot failed");
+        let theirs = measure(&common::quality::read_dot(&String::from_utf8_lossy(&output.stdout))).crossings;
+        assert!(ours <= theirs, "flowzap {ours} crossings, dot -Gsplines=ortho (newrank {newrank}) {theirs}");
+    }
+}

@@ -103,6 +103,19 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
     fi
 fi
 
+# The render tests compare flowzap's drawing with Graphviz's on the same
+# diagram: Debian's graphviz.
+if ! command -v dot >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing Debian's graphviz for the render comparison"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+    else
+        echo "error: the render comparison needs Graphviz: install Debian's graphviz package" >&2
+        exit 2
+    fi
+fi
+
 # Snapshots must match what is committed; never write new ones here.
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

@@ -303,8 +303,9 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
     }
 }
 
-/// Diagrams up to this many nodes are drawn with both orderings.
-const BOTH_ORDERINGS_UP_TO: usize = 2_000;
+/// Diagrams up to this many nodes (most that people draw) are laid out with
+/// both orderings; past it the second layout costs more than it finds.
+const BOTH_ORDERINGS_UP_TO: usize = 500;
 
 /// How many times a horizontal and a vertical segment of two different
 /// edges cross inside both.

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod dot;
 pub mod quality;
 
 use std::path::{Path, PathBuf};
