@@ -90,30 +90,28 @@ if [ "$(cat "$camunda_tools/.installed" 2>/dev/null)" != "$wanted_camunda_tools"
     echo "$wanted_camunda_tools" > "$camunda_tools/.installed"
 fi
 
+# Installs Debian package $1 for $2 as root, or says what to install.
+install_debian() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing Debian's $1 for $2"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+    else
+        echo "error: $2 needs Debian's $1 package: install it${3:+ ($3)}" >&2
+        exit 2
+    fi
+}
+
 # The browser tests drive Debian's Chromium (playwright's own browser
 # download is not available here).
 if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== installing Debian's chromium for the browser test"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-        echo "error: the browser test needs Chromium: install Debian's chromium package (or set CHROMIUM=/path/to/chromium)" >&2
-        exit 2
-    fi
+    install_debian chromium "the browser test" "or set CHROMIUM=/path/to/chromium"
 fi
 
 # The render tests compare flowzap's drawing with Graphviz's on the same
-# diagram: Debian's graphviz.
+# diagram.
 if ! command -v dot >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== installing Debian's graphviz for the render comparison"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
-    else
-        echo "error: the render comparison needs Graphviz: install Debian's graphviz package" >&2
-        exit 2
-    fi
+    install_debian graphviz "the render comparison"
 fi
 
 # Snapshots must match what is committed; never write new ones here.
