@@ -85,11 +85,12 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// The analysis and what the lint rules found, computed together.
+/// The analysis and what the lint rules found, the second only when asked
+/// for (drawing needs the analysis alone).
 struct Linted {
     analysis: Analysis,
     /// Every lint finding, including the rules that are off by default.
-    findings: Vec<Diagnostic>,
+    findings: OnceLock<Vec<Diagnostic>>,
 }
 
 /// One FlowZap file and everything made from it, each stage computed
@@ -179,8 +180,8 @@ impl Document {
                     return None;
                 }
                 stages::count(stages::Stage::Analysis);
-                let (analysis, findings) = analysis::lint(self.diagram(), &self.options);
-                Some(Linted { analysis, findings })
+                let analysis = analysis::analyse(self.diagram(), &self.options);
+                Some(Linted { analysis, findings: OnceLock::new() })
             })
             .as_ref()
     }
@@ -194,7 +195,9 @@ impl Document {
     /// Every finding of the lint rules, the opt-in ones included, by
     /// position; empty when the file has errors.
     pub fn lint_findings(&self) -> &[Diagnostic] {
-        self.linted().map_or(&[], |linted| &linted.findings)
+        self.linted().map_or(&[], |linted| {
+            linted.findings.get_or_init(|| analysis::lint_rules(self.diagram(), &linted.analysis, &self.options))
+        })
     }
 
     /// `flowzap lint`'s report: the file's diagnostics and the lint
@@ -285,9 +288,10 @@ impl Document {
     /// file's errors, the lint errors, what the target cannot express.
     /// Warnings of the rules on by default come with the output.
     pub fn compile(&self, target: Target, options: &CompileOptions) -> Result<Compiled, Vec<Diagnostic>> {
-        let Some(Linted { analysis, findings }) = self.linted() else {
+        let Some(Linted { analysis, .. }) = self.linted() else {
             return Err(self.diagnostics().to_vec());
         };
+        let findings = self.lint_findings();
         let diagram = self.diagram();
         let mut diagnostics = self.diagnostics().to_vec();
         diagnostics.extend(findings.iter().filter(|d| d.code.enabled_by_default()).cloned());

@@ -14,9 +14,15 @@ use crate::model::{Diagram, LaneId, Shape};
 /// lint rules, sorted by position.
 pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>) {
     let analysis = analyse(diagram, options);
+    let findings = lint_rules(diagram, &analysis, options);
+    (analysis, findings)
+}
+
+/// The lint rules' findings on `diagram` analysed as `analysis` (with the
+/// same `options`), by position.
+pub fn lint_rules(diagram: &Diagram, analysis: &Analysis, options: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let context =
-        Context { drawn: diagram, diagram: analysis.process(diagram), analysis: &analysis, drawing: &analysis.drawing };
+    let context = Context { drawn: diagram, diagram: analysis.process(diagram), analysis, drawing: &analysis.drawing };
     for finding in &analysis.findings {
         out.push(context.finding(finding));
     }
@@ -30,7 +36,7 @@ pub fn lint(diagram: &Diagram, options: &Options) -> (Analysis, Vec<Diagnostic>)
     context.mixed_joins(&mut out);
     context.ping_pong(&mut out);
     out.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
-    (analysis, out)
+    out
 }
 
 struct Context<'a> {

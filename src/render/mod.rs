@@ -1,3 +1,4 @@
 //! Drawing a layout: SVG, and PNG from the SVG.
+mod markup;
 pub mod png;
 pub mod svg;

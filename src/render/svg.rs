@@ -3,12 +3,13 @@
 //! [data-shape]`, `g.edge[data-from][data-to]`, a `<title>` on each, colours
 //! only in the `<style>` block (light and dark themes).
 
-use svg::node::element::{Circle, Definitions, Group, Line, Marker, Path, Polygon, Rectangle, Style, Text, Title};
+use svg::node::element::{Definitions, Group, Marker, Path, Rectangle, Style, Text as TextElement, Title};
 use svg::Document;
 
+use super::markup::{self, Markup, Value::Composed, Value::Number, Value::Text};
 use crate::layout::metrics::{EDGE_TEXT, LINE_HEIGHT};
 use crate::layout::text::FONT_FAMILY;
-use crate::layout::{Layout, Point};
+use crate::layout::{Layout, NodeBox, Point};
 use crate::model::{Diagram, Shape};
 
 /// The colour scheme of a picture.
@@ -111,22 +112,22 @@ text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
 }
 
 fn n(value: f32) -> String {
-    // One decimal keeps files small and byte-identical across runs; integer
-    // formatting of tenths is many times faster than float formatting.
-    let tenths = (f64::from(value) * 10.0).round() as i64;
-    let (whole, fraction) = (tenths / 10, (tenths % 10).abs());
-    match (fraction, tenths < 0 && whole == 0) {
-        (0, _) => whole.to_string(),
-        (_, true) => format!("-0.{fraction}"),
-        _ => format!("{whole}.{fraction}"),
-    }
+    let mut text = String::new();
+    markup::push_number(&mut text, value);
+    text
 }
 
-/// An orthogonal polyline with small rounded bends.
-fn rounded_path(points: &[Point]) -> String {
-    let mut d = String::new();
-    let Some(first) = points.first() else { return d };
-    d.push_str(&format!("M{} {}", n(first.x), n(first.y)));
+/// An orthogonal polyline with small rounded bends, as path data in `d`.
+fn rounded_path(points: &[Point], d: &mut String) {
+    d.clear();
+    let Some(first) = points.first() else { return };
+    let point_to = |d: &mut String, command: &str, point: Point| {
+        d.push_str(command);
+        markup::push_number(d, point.x);
+        d.push(' ');
+        markup::push_number(d, point.y);
+    };
+    point_to(d, "M", *first);
     for i in 1..points.len() {
         let point = points[i];
         if i + 1 < points.len() {
@@ -138,31 +139,13 @@ fn rounded_path(points: &[Point]) -> String {
                 Point { x: point.x - (point.x - prev.x) / len_in * r, y: point.y - (point.y - prev.y) / len_in * r };
             let after =
                 Point { x: point.x + (next.x - point.x) / len_out * r, y: point.y + (next.y - point.y) / len_out * r };
-            d.push_str(&format!(
-                " L{} {} Q{} {} {} {}",
-                n(before.x),
-                n(before.y),
-                n(point.x),
-                n(point.y),
-                n(after.x),
-                n(after.y)
-            ));
+            point_to(d, " L", before);
+            point_to(d, " Q", point);
+            point_to(d, " ", after);
         } else {
-            d.push_str(&format!(" L{} {}", n(point.x), n(point.y)));
+            point_to(d, " L", point);
         }
     }
-    d
-}
-
-fn text_lines(lines: &[String], centre_x: f32, top: f32, class: &str) -> Text {
-    let mut text = Text::new("").set("class", class);
-    for (i, line) in lines.iter().enumerate() {
-        let tspan = svg::node::element::TSpan::new(line.as_str())
-            .set("x", n(centre_x))
-            .set("y", n(top + (i as f32 + 1.0) * LINE_HEIGHT - 4.0));
-        text = text.add(tspan);
-    }
-    text
 }
 
 /// The swimlane picture of `diagram` laid out as `layout`, as SVG text.
@@ -194,7 +177,7 @@ pub fn write(diagram: &Diagram, layout: &Layout, theme: Theme, out: &mut dyn std
         let edges = scope.spawn(|| edges_svg(diagram, layout));
         let nodes = nodes_svg(diagram, layout, out);
         let edges = edges.join().unwrap_or_else(|_| edges_svg(diagram, layout));
-        nodes.and_then(|()| write_clean(out, &edges))
+        nodes.and_then(|()| out.write_all(edges.as_bytes()))
     })?;
     write_clean(out, "</svg>\n")
 }
@@ -272,7 +255,7 @@ fn lanes_group(diagram: &Diagram, layout: &Layout) -> Group {
                         .set("height", n(band.header.height)),
                 )
                 .add(
-                    Text::new(lane.label.as_str())
+                    TextElement::new(lane.label.as_str())
                         .set("class", "lane-label")
                         .set("x", n(cx))
                         .set("y", n(cy + 4.5))
@@ -317,7 +300,7 @@ fn loops_group(layout: &Layout) -> Group {
                     ),
                 ))
                 .add(
-                    Text::new(frame.tag.as_str())
+                    TextElement::new(frame.tag.as_str())
                         .set("class", "loop-tag")
                         .set("x", n(t.x + 6.0))
                         .set("y", n(t.y + 12.0)),
@@ -329,163 +312,212 @@ fn loops_group(layout: &Layout) -> Group {
 
 /// Writes the group of every node to `out`.
 fn nodes_svg(diagram: &Diagram, layout: &Layout, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut body = String::with_capacity(2 * FLUSH_AT);
-    body.push_str("<g class=\"nodes\">\n");
+    let mut body = Markup::with_capacity(2 * FLUSH_AT);
+    body.text.push_str("<g class=\"nodes\">\n");
+    let mut scratch = String::new();
     for node_box in &layout.nodes {
-        let node = diagram.node(node_box.node);
-        let kind = node_box.kind.name();
-        let s = node_box.shape_rect;
-        let mut group = Group::new()
-            .set("class", "node")
-            .set("data-id", node.id.as_str())
-            .set("data-shape", node.shape.name())
-            .set("data-lane", diagram.lane(node.lane).id.as_str())
-            .set("data-kind", kind)
-            .add(Title::new(format!("{}: {}", node.id, node.display_label())));
-        group = match node_box.shape {
-            Shape::Circle => group.add(
-                Circle::new()
-                    .set("class", format!("shape event {kind}"))
-                    .set("cx", n(s.x + s.width / 2.0))
-                    .set("cy", n(s.y + s.height / 2.0))
-                    .set("r", n(s.width / 2.0)),
-            ),
-            Shape::Diamond => group.add(Polygon::new().set("class", "shape decision").set(
-                "points",
-                format!(
-                    "{},{} {},{} {},{} {},{}",
-                    n(s.x + s.width / 2.0),
-                    n(s.y),
-                    n(s.right()),
-                    n(s.y + s.height / 2.0),
-                    n(s.x + s.width / 2.0),
-                    n(s.bottom()),
-                    n(s.x),
-                    n(s.y + s.height / 2.0)
-                ),
-            )),
-            Shape::Rectangle | Shape::Taskbox => group.add(
-                Rectangle::new()
-                    .set("class", format!("shape {}", node.shape.name()))
-                    .set("x", n(s.x))
-                    .set("y", n(s.y))
-                    .set("width", n(s.width))
-                    .set("height", n(s.height))
-                    .set("rx", 6),
-            ),
-        };
-        let label = node_box.label_rect;
-        group = group.add(text_lines(&node_box.lines, label.x + label.width / 2.0, label.y, "node-label"));
-        if node_box.shape == Shape::Taskbox {
-            let rule_y = label.bottom() + 4.0;
-            group = group.add(
-                Line::new()
-                    .set("class", "taskbox-rule")
-                    .set("x1", n(s.x))
-                    .set("x2", n(s.right()))
-                    .set("y1", n(rule_y))
-                    .set("y2", n(rule_y)),
-            );
-            for (i, item) in node_box.items.iter().enumerate() {
-                let top = rule_y + 4.0 + i as f32 * LINE_HEIGHT;
-                group = group
-                    .add(
-                        Rectangle::new()
-                            .set("class", "taskbox-check")
-                            .set("x", n(s.x + 10.0))
-                            .set("y", n(top + 4.0))
-                            .set("width", 9)
-                            .set("height", 9)
-                            .set("rx", 1.5),
-                    )
-                    .add(
-                        Text::new(item.as_str())
-                            .set("class", "taskbox-item")
-                            .set("x", n(s.x + 24.0))
-                            .set("y", n(top + LINE_HEIGHT - 4.0)),
-                    );
-            }
-        }
-        push(&mut body, &group);
-        if body.len() >= FLUSH_AT {
-            write_clean(out, &body)?;
-            body.clear();
+        node_svg(diagram, node_box, &mut body, &mut scratch);
+        body.newline();
+        if body.text.len() >= FLUSH_AT {
+            out.write_all(body.text.as_bytes())?;
+            body.text.clear();
         }
     }
-    body.push_str("</g>\n");
-    write_clean(out, &body)
+    body.text.push_str("</g>\n");
+    out.write_all(body.text.as_bytes())
+}
+
+fn node_svg(diagram: &Diagram, node_box: &NodeBox, body: &mut Markup, scratch: &mut String) {
+    let node = diagram.node(node_box.node);
+    let kind = node_box.kind.name();
+    let s = node_box.shape_rect;
+    body.open(
+        "g",
+        &[
+            ("class", Text("node")),
+            ("data-id", Text(&node.id)),
+            ("data-kind", Text(kind)),
+            ("data-lane", Text(&diagram.lane(node.lane).id)),
+            ("data-shape", Text(node.shape.name())),
+        ],
+    );
+    body.newline();
+    body.open("title", &[]);
+    body.content(&node.id);
+    body.content(": ");
+    body.content(node.display_label());
+    body.close("title");
+    body.newline();
+    let (centre_x, centre_y) = (s.x + s.width / 2.0, s.y + s.height / 2.0);
+    scratch.clear();
+    match node_box.shape {
+        Shape::Circle => {
+            scratch.push_str("shape event ");
+            scratch.push_str(kind);
+            body.empty(
+                "circle",
+                &[
+                    ("class", Text(scratch)),
+                    ("cx", Number(centre_x)),
+                    ("cy", Number(centre_y)),
+                    ("r", Number(s.width / 2.0)),
+                ],
+            );
+        }
+        Shape::Diamond => {
+            for (i, (x, y)) in [(centre_x, s.y), (s.right(), centre_y), (centre_x, s.bottom()), (s.x, centre_y)]
+                .into_iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    scratch.push(' ');
+                }
+                markup::push_number(scratch, x);
+                scratch.push(',');
+                markup::push_number(scratch, y);
+            }
+            body.empty("polygon", &[("class", Text("shape decision")), ("points", Composed(scratch))]);
+        }
+        Shape::Rectangle | Shape::Taskbox => {
+            scratch.push_str("shape ");
+            scratch.push_str(node.shape.name());
+            body.empty(
+                "rect",
+                &[
+                    ("class", Text(scratch)),
+                    ("height", Number(s.height)),
+                    ("rx", Text("6")),
+                    ("width", Number(s.width)),
+                    ("x", Number(s.x)),
+                    ("y", Number(s.y)),
+                ],
+            );
+        }
+    }
+    body.newline();
+    let label = node_box.label_rect;
+    // The svg crate's text element starts with an empty text child, on a
+    // line of its own like every child of a text element.
+    body.open("text", &[("class", Text("node-label"))]);
+    body.newline();
+    for (i, line) in node_box.lines.iter().enumerate() {
+        body.newline();
+        let baseline = label.y + (i as f32 + 1.0) * LINE_HEIGHT - 4.0;
+        body.leaf("tspan", &[("x", Number(label.x + label.width / 2.0)), ("y", Number(baseline))], line);
+    }
+    body.newline();
+    body.close("text");
+    body.newline();
+    if node_box.shape == Shape::Taskbox {
+        let rule_y = label.bottom() + 4.0;
+        body.empty(
+            "line",
+            &[
+                ("class", Text("taskbox-rule")),
+                ("x1", Number(s.x)),
+                ("x2", Number(s.right())),
+                ("y1", Number(rule_y)),
+                ("y2", Number(rule_y)),
+            ],
+        );
+        body.newline();
+        for (i, item) in node_box.items.iter().enumerate() {
+            let top = rule_y + 4.0 + i as f32 * LINE_HEIGHT;
+            body.empty(
+                "rect",
+                &[
+                    ("class", Text("taskbox-check")),
+                    ("height", Text("9")),
+                    ("rx", Text("1.5")),
+                    ("width", Text("9")),
+                    ("x", Number(s.x + 10.0)),
+                    ("y", Number(top + 4.0)),
+                ],
+            );
+            body.newline();
+            body.text_element(
+                &[("class", Text("taskbox-item")), ("x", Number(s.x + 24.0)), ("y", Number(top + LINE_HEIGHT - 4.0))],
+                item,
+            );
+            body.newline();
+        }
+    }
+    body.close("g");
 }
 
 /// How much of the nodes' text is gathered before it is written.
 const FLUSH_AT: usize = 64 * 1024;
 
 fn edges_svg(diagram: &Diagram, layout: &Layout) -> String {
-    let mut body = String::with_capacity(768 * layout.edges.len());
-    body.push_str("<g class=\"edges\">\n");
+    let mut body = Markup::with_capacity(768 * layout.edges.len());
+    body.text.push_str("<g class=\"edges\">\n");
+    let mut d = String::new();
     for path in &layout.edges {
         let edge = &diagram.edges()[path.edge];
         let (from, to) = (&diagram.node(edge.source).id, &diagram.node(edge.target).id);
-        let title = match &edge.label {
-            Some(label) => format!("{from} → {to}: {label}"),
-            None => format!("{from} → {to}"),
-        };
-        let mut group = Group::new()
-            .set("class", "edge")
-            .set("data-from", from.as_str())
-            .set("data-to", to.as_str())
-            .set("data-source-handle", path.source_side.name())
-            .set("data-target-handle", path.target_side.name())
-            .add(Title::new(title))
-            .add(
-                Path::new()
-                    .set("class", "edge-line")
-                    .set("d", rounded_path(&path.points))
-                    .set("marker-end", "url(#arrowhead)"),
-            );
+        body.open(
+            "g",
+            &[
+                ("class", Text("edge")),
+                ("data-from", Text(from)),
+                ("data-source-handle", Text(path.source_side.name())),
+                ("data-target-handle", Text(path.target_side.name())),
+                ("data-to", Text(to)),
+            ],
+        );
+        body.newline();
+        body.open("title", &[]);
+        body.content(from);
+        body.content(" → ");
+        body.content(to);
+        if let Some(label) = &edge.label {
+            body.content(": ");
+            body.content(label);
+        }
+        body.close("title");
+        body.newline();
+        rounded_path(&path.points, &mut d);
+        body.empty(
+            "path",
+            &[("class", Text("edge-line")), ("d", Composed(&d)), ("marker-end", Text("url(#arrowhead)"))],
+        );
+        body.newline();
         if let Some(label) = &path.label {
             let r = label.rect;
-            group = group.add(
-                Group::new()
-                    .set("class", "edge-label-chip")
-                    .add(
-                        Rectangle::new()
-                            .set("class", "edge-chip")
-                            .set("x", n(r.x))
-                            .set("y", n(r.y))
-                            .set("width", n(r.width))
-                            .set("height", n(r.height))
-                            .set("rx", 3),
-                    )
-                    .add(
-                        Text::new(label.text.as_str())
-                            .set("class", "edge-label")
-                            .set("x", n(r.x + r.width / 2.0))
-                            .set("y", n(r.y + EDGE_TEXT + 0.5)),
-                    ),
+            body.open("g", &[("class", Text("edge-label-chip"))]);
+            body.newline();
+            body.empty(
+                "rect",
+                &[
+                    ("class", Text("edge-chip")),
+                    ("height", Number(r.height)),
+                    ("rx", Text("3")),
+                    ("width", Number(r.width)),
+                    ("x", Number(r.x)),
+                    ("y", Number(r.y)),
+                ],
             );
+            body.newline();
+            body.text_element(
+                &[
+                    ("class", Text("edge-label")),
+                    ("x", Number(r.x + r.width / 2.0)),
+                    ("y", Number(r.y + EDGE_TEXT + 0.5)),
+                ],
+                &label.text,
+            );
+            body.newline();
+            body.close("g");
+            body.newline();
         }
-        push(&mut body, &group);
+        body.close("g");
+        body.newline();
     }
-    body.push_str("</g>\n");
-    body
+    body.text.push_str("</g>\n");
+    body.text
 }
 
 fn push(out: &mut String, element: &impl std::fmt::Display) {
     use std::fmt::Write as _;
     let _ = writeln!(out, "{element}");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::n;
-
-    #[test]
-    fn numbers_have_at_most_one_decimal() {
-        assert_eq!(n(12.0), "12");
-        assert_eq!(n(12.34), "12.3");
-        assert_eq!(n(12.36), "12.4");
-        assert_eq!(n(-0.3), "-0.3");
-        assert_eq!(n(-2.5), "-2.5");
-        assert_eq!(n(0.04), "0");
-    }
 }

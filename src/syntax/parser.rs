@@ -62,22 +62,41 @@ const PARALLEL_FROM_LINES: usize = 4_000;
 
 fn read_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<LineItem> {
     let mut lines = Vec::with_capacity(ranges.len());
-    for &(start, end) in ranges {
-        let line = &text[start..end];
-        if line.bytes().all(|b| b == b' ' || b == b'\t') {
-            continue;
-        }
-        match FlowZapGrammar::parse(Rule::single_line, line) {
+    for chunk in ranges.chunks(LINES_PER_CALL) {
+        let (Some(&(start, _)), Some(&(_, end))) = (chunk.first(), chunk.last()) else { continue };
+        // Every pest call sets up its state afresh (a handful of vectors):
+        // one call per run of lines instead of per line halves the reading,
+        // and the token queue stays a run of lines long, not the file's.
+        match FlowZapGrammar::parse(Rule::lines, &text[start..end]) {
             Ok(pairs) => {
                 let reader = Reader { offset: start };
                 lines.extend(pairs.filter(|pair| pair.as_rule() != Rule::EOI).map(|pair| reader.line_content(pair)));
             }
-            // `line` accepts any text without a line break; reaching this is
-            // a grammar bug, reported rather than panicked on.
-            Err(_) => lines.push(LineItem::Invalid(Span::new(start, end))),
+            // `line` accepts any text without a line break, so a run of
+            // lines fails only on a grammar bug or pest's own stack limit;
+            // then each line is read alone, and the one that still fails is
+            // reported rather than panicked on.
+            Err(_) => lines.extend(chunk.iter().filter_map(|&range| read_one(text, range))),
         }
     }
     lines
+}
+
+/// How many lines one pest call reads.
+const LINES_PER_CALL: usize = 64;
+
+fn read_one(text: &str, (start, end): (usize, usize)) -> Option<LineItem> {
+    let line = &text[start..end];
+    if line.bytes().all(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    match FlowZapGrammar::parse(Rule::single_line, line) {
+        Ok(pairs) => {
+            let reader = Reader { offset: start };
+            pairs.filter(|pair| pair.as_rule() != Rule::EOI).map(|pair| reader.line_content(pair)).next()
+        }
+        Err(_) => Some(LineItem::Invalid(Span::new(start, end))),
+    }
 }
 
 /// Parses with the whole-file rule in one pest call. Gives the same result
