@@ -292,7 +292,7 @@ pub fn layout(diagram: &Diagram, analysis: &Analysis) -> Layout {
         };
     };
     labels::place(diagram, &geometry.nodes, &mut edges, &bundles(diagram, &plan));
-    let loops = loop_frames(diagram, &geometry.nodes);
+    let loops = loop_frames(diagram, &geometry.nodes, &edges);
     Layout {
         width: geometry.width,
         height: geometry.height,
@@ -351,15 +351,25 @@ fn bundles(diagram: &Diagram, plan: &routing::Plan) -> Vec<Vec<usize>> {
     ports.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)).map(|group| group.iter().map(|p| p.3).collect()).collect()
 }
 
-/// A dashed frame around each loop's members, with a tag naming it.
-fn loop_frames(diagram: &Diagram, nodes: &[NodeBox]) -> Vec<LoopFrame> {
+/// A dashed frame around each loop's members and the edges between them
+/// (a retry edge routed round the outside of the last member would
+/// otherwise leave the frame and come back in), with a tag naming it.
+fn loop_frames(diagram: &Diagram, nodes: &[NodeBox], edges: &[EdgePath]) -> Vec<LoopFrame> {
     const PAD: f32 = 10.0;
+    let point = |p: &Point| Rect { x: p.x, y: p.y, width: 0.0, height: 0.0 };
     diagram
         .loops()
         .iter()
         .enumerate()
         .filter_map(|(index, stmt)| {
-            let mut members = stmt.members.iter().map(|m| nodes[m.index()].bounds);
+            let is_member = |node: NodeIndex| stmt.members.contains(&node);
+            let inner_edges = edges.iter().filter(|path| {
+                let edge = &diagram.edges()[path.edge];
+                is_member(edge.source) && is_member(edge.target)
+            });
+            let routes =
+                inner_edges.flat_map(|path| path.points.iter().map(point).chain(path.label.iter().map(|l| l.rect)));
+            let mut members = stmt.members.iter().map(|m| nodes[m.index()].bounds).chain(routes);
             let first = members.next()?;
             let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.right(), first.bottom());
             for rect in members {
