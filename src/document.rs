@@ -261,6 +261,23 @@ impl Document {
         crate::render::png::from_svg(self.svg(theme)?, scale, max_pixels).map_err(Refusal::Output)
     }
 
+    /// The sequence view as SVG: lanes as participants, edges as messages
+    /// in file order, the analysis' forks, decisions and loops as `par`,
+    /// `alt` and `loop` frames.
+    pub fn sequence_svg(&self, theme: Theme) -> Result<String, Refusal> {
+        let analysis = self.analysis().ok_or_else(|| self.errors())?;
+        let diagram = self.diagram();
+        let sequence = crate::render::sequence::build(diagram, analysis);
+        let layout = crate::render::sequence::layout::layout(diagram, &sequence);
+        Ok(crate::render::sequence::svg::render(diagram, &sequence, &layout, theme))
+    }
+
+    /// The sequence view as PNG at `scale` pixels per unit.
+    pub fn sequence_png(&self, theme: Theme, scale: f32) -> Result<Vec<u8>, Refusal> {
+        let svg = self.sequence_svg(theme)?;
+        crate::render::png::from_svg(&svg, scale, self.limits.png_pixels).map_err(Refusal::Output)
+    }
+
     /// The diagram as graph JSON (`flowzap graph`).
     pub fn graph_json(&self) -> Result<String, Refusal> {
         if self.has_errors() {

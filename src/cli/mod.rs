@@ -222,7 +222,7 @@ pub struct RenderArgs {
     /// Colours
     #[arg(long, value_enum, default_value_t = ThemeChoice::Light)]
     pub theme: ThemeChoice,
-    /// Which picture: the swimlane workflow view
+    /// Which picture: the swimlane workflow view, or the sequence view
     #[arg(long, value_enum, default_value_t = View::Workflow)]
     pub view: View,
     /// Pixels per SVG unit in a PNG
@@ -234,6 +234,8 @@ pub struct RenderArgs {
 pub enum View {
     /// Lanes as bands, flow left to right
     Workflow,
+    /// Lanes as participants, edges as messages top to bottom, with par/alt/loop frames
+    Sequence,
 }
 
 fn parse_scale(text: &str) -> Result<f32, String> {

@@ -1,7 +1,7 @@
-//! `flowzap render`: the swimlane picture as SVG or PNG.
+//! `flowzap render`: the swimlane picture or the sequence view, as SVG or PNG.
 
 use super::io::{emit, emit_with, read_diagram};
-use super::{RenderArgs, Status, ThemeChoice};
+use super::{RenderArgs, Status, ThemeChoice, View};
 use flowzap::{Refusal, Theme};
 
 pub fn run(args: &RenderArgs, color: bool) -> Status {
@@ -16,7 +16,18 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     let wants_png =
         args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
     let inputs = [args.file.as_path()];
-    let written = if wants_png {
+    let written = if args.view == View::Sequence {
+        let picture = if wants_png {
+            document.sequence_png(theme, args.scale)
+        } else {
+            document.sequence_svg(theme).map(String::into_bytes)
+        };
+        match picture {
+            Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
+            Err(Refusal::Output(message)) => Err(message),
+            Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
+        }
+    } else if wants_png {
         match document.png(theme, args.scale) {
             Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
             Err(Refusal::Output(message)) => Err(message),

@@ -1,4 +1,5 @@
 //! Drawing a layout: SVG, and PNG from the SVG.
-mod markup;
+pub(crate) mod markup;
 pub mod png;
+pub mod sequence;
 pub mod svg;

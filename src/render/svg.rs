@@ -21,19 +21,19 @@ pub enum Theme {
     Dark,
 }
 
-struct Palette {
-    bg: &'static str,
-    ink: &'static str,
-    muted: &'static str,
-    line: &'static str,
-    lane_a: &'static str,
-    lane_b: &'static str,
-    rule: &'static str,
-    header: &'static str,
-    task: &'static str,
-    stroke: &'static str,
-    decision: &'static str,
-    frame: &'static str,
+pub(crate) struct Palette {
+    pub(crate) bg: &'static str,
+    pub(crate) ink: &'static str,
+    pub(crate) muted: &'static str,
+    pub(crate) line: &'static str,
+    pub(crate) lane_a: &'static str,
+    pub(crate) lane_b: &'static str,
+    pub(crate) rule: &'static str,
+    pub(crate) header: &'static str,
+    pub(crate) task: &'static str,
+    pub(crate) stroke: &'static str,
+    pub(crate) decision: &'static str,
+    pub(crate) frame: &'static str,
 }
 
 const LIGHT: Palette = Palette {
@@ -66,13 +66,18 @@ const DARK: Palette = Palette {
     frame: "#94a3b8",
 };
 
+/// The colours of `theme`, shared by both views.
+pub(crate) fn palette(theme: Theme) -> &'static Palette {
+    match theme {
+        Theme::Light => &LIGHT,
+        Theme::Dark => &DARK,
+    }
+}
+
 /// The theme's colours as plain class rules (no CSS variables: resvg and
 /// librsvg ignore them), so a user can override any of them with CSS.
 fn style(theme: Theme) -> String {
-    let p = match theme {
-        Theme::Light => LIGHT,
-        Theme::Dark => DARK,
-    };
+    let p = palette(theme);
     format!(
         r#"
 text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
