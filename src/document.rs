@@ -12,6 +12,7 @@ use crate::emit::bpmn::Engine;
 use crate::layout::Layout;
 use crate::limits::Limits;
 use crate::model::Diagram;
+use crate::render::sequence::Order as SequenceOrder;
 use crate::render::svg::Theme;
 use crate::Loaded;
 
@@ -264,17 +265,17 @@ impl Document {
     /// The sequence view as SVG: lanes as participants, edges as messages
     /// in file order, the analysis' forks, decisions and loops as `par`,
     /// `alt` and `loop` frames.
-    pub fn sequence_svg(&self, theme: Theme) -> Result<String, Refusal> {
+    pub fn sequence_svg(&self, theme: Theme, order: SequenceOrder) -> Result<String, Refusal> {
         let analysis = self.analysis().ok_or_else(|| self.errors())?;
         let diagram = self.diagram();
-        let sequence = crate::render::sequence::build(diagram, analysis);
+        let sequence = crate::render::sequence::build(diagram, analysis, order);
         let layout = crate::render::sequence::layout::layout(diagram, &sequence);
         Ok(crate::render::sequence::svg::render(diagram, &sequence, &layout, theme))
     }
 
     /// The sequence view as PNG at `scale` pixels per unit.
-    pub fn sequence_png(&self, theme: Theme, scale: f32) -> Result<Vec<u8>, Refusal> {
-        let svg = self.sequence_svg(theme)?;
+    pub fn sequence_png(&self, theme: Theme, order: SequenceOrder, scale: f32) -> Result<Vec<u8>, Refusal> {
+        let svg = self.sequence_svg(theme, order)?;
         crate::render::png::from_svg(&svg, scale, self.limits.png_pixels).map_err(Refusal::Output)
     }
 

@@ -48,6 +48,7 @@ pub mod syntax;
 pub mod synth;
 
 pub use document::{CompileOptions, Compiled, Document, Refusal, Target};
+pub use render::sequence::Order as SequenceOrder;
 pub use render::svg::Theme;
 
 use diagnostics::Diagnostic;

@@ -225,9 +225,29 @@ pub struct RenderArgs {
     /// Which picture: the swimlane workflow view, or the sequence view
     #[arg(long, value_enum, default_value_t = View::Workflow)]
     pub view: View,
+    /// The sequence view's message order: as the edges are written, or as the flow runs
+    #[arg(long, value_enum, default_value_t = MessageOrder::File)]
+    pub order: MessageOrder,
     /// Pixels per SVG unit in a PNG
     #[arg(long, default_value_t = 2.0, value_parser = parse_scale)]
     pub scale: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageOrder {
+    /// Edges in file order, as FlowZap's own sequence view reads them
+    File,
+    /// By where each edge's source runs in the process, then file order
+    Flow,
+}
+
+impl MessageOrder {
+    pub fn library(self) -> flowzap::SequenceOrder {
+        match self {
+            MessageOrder::File => flowzap::SequenceOrder::File,
+            MessageOrder::Flow => flowzap::SequenceOrder::Flow,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

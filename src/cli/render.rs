@@ -18,9 +18,9 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     let inputs = [args.file.as_path()];
     let written = if args.view == View::Sequence {
         let picture = if wants_png {
-            document.sequence_png(theme, args.scale)
+            document.sequence_png(theme, args.order.library(), args.scale)
         } else {
-            document.sequence_svg(theme).map(String::into_bytes)
+            document.sequence_svg(theme, args.order.library()).map(String::into_bytes)
         };
         match picture {
             Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),

@@ -357,6 +357,11 @@ fn bundles(diagram: &Diagram, plan: &routing::Plan) -> Vec<Vec<usize>> {
 fn loop_frames(diagram: &Diagram, nodes: &[NodeBox], edges: &[EdgePath]) -> Vec<LoopFrame> {
     const PAD: f32 = 10.0;
     let point = |p: &Point| Rect { x: p.x, y: p.y, width: 0.0, height: 0.0 };
+    let overlaps = |a: &Rect, b: &Rect| a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
+    // What a tab must stay clear of besides edges: nodes, their labels,
+    // edge label chips, and the tabs placed before it.
+    let mut taken: Vec<Rect> = nodes.iter().flat_map(|node| [node.shape_rect, node.label_rect]).collect();
+    taken.extend(edges.iter().filter_map(|path| path.label.as_ref().map(|label| label.rect)));
     diagram
         .loops()
         .iter()
@@ -386,10 +391,42 @@ fn loop_frames(diagram: &Diagram, nodes: &[NodeBox], edges: &[EdgePath]) -> Vec<
                 width: (x1 - x0 + 2.0 * PAD).max(tag_width),
                 height: y1 - y0 + 2.0 * PAD + 16.0,
             };
-            let tag_rect = Rect { x: rect.x, y: rect.y, width: tag_width, height: 16.0 };
+            // The tab goes in the first corner no edge runs through (an
+            // edge into the first member often comes down through the
+            // top-left one), or else along the top or bottom edge.
+            let mut rect = rect;
+            let slack = (rect.width - tag_width).max(0.0);
+            let along: Vec<f32> = [0.0, 1.0].into_iter().chain((1..16).map(|step| step as f32 / 16.0)).collect();
+            let free = |y: f32| {
+                along.iter().map(|share| Rect { x: rect.x + share * slack, y, width: tag_width, height: 16.0 }).find(
+                    |tab| {
+                        !edges.iter().any(|path| runs_through(&path.points, tab))
+                            && !taken.iter().any(|other| overlaps(other, tab))
+                    },
+                )
+            };
+            // Failing that, a strip of its own below the frame's routes.
+            let tag_rect = match free(rect.y).or_else(|| free(rect.bottom() - 16.0)) {
+                Some(tab) => tab,
+                None => {
+                    rect.height += 18.0;
+                    free(rect.bottom() - 16.0).unwrap_or(Rect { x: rect.x, y: rect.y, width: tag_width, height: 16.0 })
+                }
+            };
+            taken.push(tag_rect);
             Some(LoopFrame { loop_index: index, rect, tag, tag_rect })
         })
         .collect()
+}
+
+/// Whether the orthogonal polyline `points` runs through the inside of `area`.
+fn runs_through(points: &[Point], area: &Rect) -> bool {
+    points.windows(2).any(|pair| {
+        let (a, b) = (pair[0], pair[1]);
+        let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+        let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+        x0 < area.right() && x1 > area.x && y0 < area.bottom() && y1 > area.y
+    })
 }
 
 /// A polyline without its repeated points and the points in the middle of

@@ -3,6 +3,7 @@
 
 pub mod dot;
 pub mod quality;
+pub mod sequence_quality;
 
 use std::path::{Path, PathBuf};
 

@@ -289,6 +289,16 @@ pub fn read_flowzap(svg: &str) -> Drawing {
             }
         }
     }
+    // A loop's tag is a label no edge may cross.
+    for group in document.descendants().filter(|n| class_is(n, "loop")) {
+        let index = group.attribute("data-loop").unwrap_or("?");
+        for tag in group.children().filter(|c| class_is(c, "loop-tag")) {
+            let words = tag.text().unwrap_or("");
+            drawing
+                .labels
+                .push((format!("loop {index}"), text_box(attr(&tag, "x"), attr(&tag, "y"), words, 11.0, "start")));
+        }
+    }
     for (index, group) in document.descendants().filter(|n| class_is(n, "edge")).enumerate() {
         let Some(path) = group.children().find(|c| class_is(c, "edge-line")) else { continue };
         drawing.lines.push(Line {

@@ -352,9 +352,63 @@ fn name_loops(
     }
 }
 
-/// The sequence view of `diagram`, analysed as `analysis`.
-pub fn build(diagram: &Diagram, analysis: &Analysis) -> Sequence {
+/// The order messages are drawn in, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// As the edges are written in the file (the vendor's reading).
+    #[default]
+    File,
+    /// As the flow runs: by where each edge's source comes in the process
+    /// structure, then in file order.
+    Flow,
+}
+
+/// Where each node comes when the structure tree is read top to bottom
+/// (nodes outside the process last).
+fn flow_ranks(analysis: &Analysis, nodes: usize) -> Vec<usize> {
+    let mut rank = vec![usize::MAX; nodes];
+    let mut next = 0;
+    let mut work: Vec<&Region> = vec![&analysis.structure];
+    while let Some(region) = work.pop() {
+        match region {
+            Region::Node { node } => {
+                if let Some(slot) = rank.get_mut(node.index()) {
+                    if *slot == usize::MAX {
+                        *slot = next;
+                        next += 1;
+                    }
+                }
+            }
+            Region::Sequence { parts } | Region::Unstructured { parts, .. } => work.extend(parts.iter().rev()),
+            Region::Parallel { branches, .. } | Region::Choice { branches, .. } => work.extend(branches.iter().rev()),
+            Region::Loop { body, back } => {
+                work.extend(back.iter().map(|back| &**back));
+                work.push(body);
+            }
+            Region::Empty => {}
+        }
+    }
+    rank
+}
+
+/// The sequence view of `diagram`, analysed as `analysis`, its messages in
+/// `message_order`.
+pub fn build(diagram: &Diagram, analysis: &Analysis, message_order: Order) -> Sequence {
     let nesting = nesting(diagram, analysis);
+    let edge_count = diagram.edges().len();
+    let keys: Vec<usize> = match message_order {
+        Order::File => (0..edge_count).collect(),
+        Order::Flow => {
+            let rank = flow_ranks(analysis, diagram.nodes().len());
+            let mut by_flow: Vec<usize> = (0..edge_count).collect();
+            by_flow.sort_by_key(|&edge| (rank[diagram.edges()[edge].source.index()], edge));
+            let mut keys = vec![0; edge_count];
+            for (position, edge) in by_flow.into_iter().enumerate() {
+                keys[edge] = position;
+            }
+            keys
+        }
+    };
     let mut read_as_reply = vec![false; diagram.edges().len()];
     for reply in &analysis.reading.replies {
         if let Some(slot) = read_as_reply.get_mut(reply.edge.index()) {
@@ -371,7 +425,7 @@ pub fn build(diagram: &Diagram, analysis: &Analysis) -> Sequence {
             nesting.home(nesting.node_compartment[edge.source.index()], nesting.node_compartment[edge.target.index()])
         })
         .collect();
-    let steps = order(&nesting, &home);
+    let steps = order(&nesting, &home, &keys);
     let mut messages = Vec::with_capacity(diagram.edges().len());
     let mut drawn_steps = Vec::with_capacity(steps.len());
     for step in steps {
@@ -402,15 +456,16 @@ pub fn build(diagram: &Diagram, analysis: &Analysis) -> Sequence {
 }
 
 /// The steps top to bottom: each compartment's messages and inner frames
-/// in the order of their first message in the file; frames without
-/// messages are left out. Messages are given by edge index.
-fn order(nesting: &Nesting, home: &[Option<usize>]) -> Vec<Step> {
+/// in the order of their first message (`keys`: each edge's place in the
+/// message order); frames without messages are left out. Messages are
+/// given by edge index.
+fn order(nesting: &Nesting, home: &[Option<usize>], keys: &[usize]) -> Vec<Step> {
     let count = nesting.compartments.len();
     // The first message (file order) anywhere inside each compartment.
     let mut first = vec![usize::MAX; count];
     for (edge, compartment) in home.iter().enumerate() {
         if let Some(c) = compartment {
-            first[*c] = first[*c].min(edge);
+            first[*c] = first[*c].min(keys[edge]);
         }
     }
     // Compartments are made after the one they are in, so one pass from
@@ -435,7 +490,7 @@ fn order(nesting: &Nesting, home: &[Option<usize>]) -> Vec<Step> {
     }
     let mut holds: Vec<Vec<(usize, Item)>> = vec![Vec::new(); count + 1];
     for (edge, compartment) in home.iter().enumerate() {
-        holds[compartment.unwrap_or(count)].push((edge, Item::Message(edge)));
+        holds[compartment.unwrap_or(count)].push((keys[edge], Item::Message(edge)));
     }
     for (frame, parts) in parts_of.iter_mut().enumerate() {
         if frame_start[frame] == usize::MAX {
