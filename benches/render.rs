@@ -47,3 +47,19 @@ fn chain_beside_loose_nodes(bencher: Bencher) {
     let text = flowzap::synth::chain_and_loose_text(15_000, 15_000);
     bencher.bench(|| Document::new(black_box(text.as_str())).write_svg(Theme::Light, &mut std::io::sink()).is_ok());
 }
+
+/// Diagrams of about 1,000 and 10,000 messages, the sequence view from the
+/// analysis (frames, replies, layout and SVG) in both message orders.
+const MESSAGES: &[(usize, usize)] = &[(870, 10), (8_700, 20)];
+
+#[divan::bench(args = MESSAGES, sample_count = 10)]
+fn sequence_view(bencher: Bencher, size: (usize, usize)) {
+    let document = analysed(size);
+    bencher.bench(|| document.sequence_svg(Theme::Light, flowzap::SequenceOrder::File).map(|svg| svg.len()));
+}
+
+#[divan::bench(args = MESSAGES, sample_count = 10)]
+fn sequence_view_in_flow_order(bencher: Bencher, size: (usize, usize)) {
+    let document = analysed(size);
+    bencher.bench(|| document.sequence_svg(Theme::Light, flowzap::SequenceOrder::Flow).map(|svg| svg.len()));
+}

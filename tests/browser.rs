@@ -74,6 +74,45 @@ fn rendered_fixtures_load_in_headless_chromium() {
     }
 }
 
+/// The sequence view of three fixtures in a real browser: no errors, the
+/// declared size, one `g.message` per edge and the frames the analysis
+/// gives, and no two lines of text overlapping as Chromium lays them out
+/// with its own fonts. Screenshots land in target/screenshots
+/// (`sequence-NAME.png`).
+#[test]
+#[ignore = "needs Chromium and npm playwright-core; tests/run-all.sh installs and runs them"]
+fn sequence_views_load_in_headless_chromium() {
+    let out = tempfile::tempdir().expect("temp");
+    let mut expected = Vec::new();
+    for (name, frames) in [("insurance_claim", 2), ("nested_frames", 4), ("fan_out_and_in", 1)] {
+        let fixture = fixtures_dir().join("valid").join(format!("{name}.fz"));
+        let svg = out.path().join(format!("{name}.svg"));
+        flowzap(&fixtures_dir())
+            .arg("render")
+            .arg(&fixture)
+            .args(["--view", "sequence", "--order", "flow", "-o"])
+            .arg(&svg)
+            .assert()
+            .success();
+        let diagram = flowzap::load(&std::fs::read_to_string(&fixture).expect("fixture")).diagram;
+        expected.push((svg, diagram.edges().len(), frames));
+    }
+    let paths: Vec<&std::ffi::OsStr> = expected.iter().map(|(svg, _, _)| svg.as_os_str()).collect();
+    let lines = run_in_chromium("sequence.mjs", &["playwright-core"], &paths);
+    assert_eq!(lines.len(), expected.len());
+    for (seen, (_, edges, frames)) in lines.iter().zip(&expected) {
+        assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
+        let close = |a: &Value, b: &Value| (a.as_f64().unwrap_or(-1.0) - b.as_f64().unwrap_or(-2.0)).abs() < 1.0;
+        assert!(
+            close(&seen["width"], &seen["declaredWidth"]) && close(&seen["height"], &seen["declaredHeight"]),
+            "{seen}"
+        );
+        assert_eq!(seen["messages"].as_u64(), Some(*edges as u64), "{seen}");
+        assert_eq!(seen["frames"].as_u64(), Some(*frames as u64), "{seen}");
+        assert_eq!(seen["overlaps"].as_array().map(Vec::len), Some(0), "text on text in Chromium: {seen}");
+    }
+}
+
 /// Compiled BPMN files opened in bpmn-js, the viewer inside Camunda
 /// Modeler and bpmn.io: imported with no warnings, with one drawn shape per
 /// `BPMNShape` (pool, lanes, events, tasks, gateways) and one connection per

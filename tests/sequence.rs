@@ -181,3 +181,25 @@ fn the_checker_sees_what_is_wrong() {
     picture.texts[0].1 = moved;
     assert!(faults(&picture).iter().any(|f| f.contains("overlaps")));
 }
+
+#[test]
+fn lint_sequence_turns_on_the_sequence_rules() {
+    let dir = fixtures_dir();
+    let plain = flowzap(&dir).args(["lint", "valid/nested_frames.fz"]).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("W030"));
+    let sequence = flowzap(&dir).args(["lint", "--sequence", "valid/nested_frames.fz"]).output().expect("runs");
+    let report = String::from_utf8_lossy(&sequence.stdout);
+    assert!(report.contains("W030") && report.contains("has no reply before this message"), "{report}");
+    assert!(sequence.status.success(), "warnings only");
+    // The user's own word on W030 wins.
+    let denied = flowzap(&dir)
+        .args(["lint", "--sequence", "--deny", "ping-pong", "valid/nested_frames.fz"])
+        .output()
+        .expect("runs");
+    assert!(!denied.status.success());
+    let allowed = flowzap(&dir)
+        .args(["lint", "--sequence", "--allow", "ping-pong", "valid/nested_frames.fz"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&allowed.stdout).contains("W030"));
+}

@@ -127,7 +127,7 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SeverityArgs {
     /// Make a warning code an error; `warnings` makes every warning one
     #[arg(long, value_name = "CODE|warnings")]
@@ -140,7 +140,7 @@ pub struct SeverityArgs {
     pub warn: Vec<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Files to check; `-` reads standard input
     #[arg(required = true, value_name = "FILE")]
@@ -159,6 +159,9 @@ pub struct LintArgs {
     /// Also print the structure tree (sequence, parallel, choice, loop, unstructured)
     #[arg(long)]
     pub structure: bool,
+    /// Turn on the sequence-view rules: a cross-lane request is answered before the next one (W030)
+    #[arg(long)]
+    pub sequence: bool,
     /// Report nodes with more outgoing edges than this
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub max_fan_out: usize,
@@ -331,6 +334,12 @@ pub struct WatchArgs {
     /// The engine the BPMN target is written for
     #[arg(long, value_enum, default_value_t = flowzap::emit::bpmn::Engine::default())]
     pub engine: flowzap::emit::bpmn::Engine,
+    /// Which picture the svg and png targets (and the preview) show
+    #[arg(long, value_enum, default_value_t = View::Workflow)]
+    pub view: View,
+    /// The sequence view's message order
+    #[arg(long, value_enum, default_value_t = MessageOrder::File)]
+    pub order: MessageOrder,
 }
 
 pub fn main() -> ExitCode {

@@ -21,7 +21,7 @@ type Debouncer = FullDebouncer<RecommendedWatcher, RecommendedCache>;
 use super::compile::default_name;
 use super::io::{shown, style, write_atomically};
 use super::serve::{Preview, Server};
-use super::{Status, WatchArgs, WatchTarget};
+use super::{Status, View, WatchArgs, WatchTarget};
 use flowzap::report::{render_human, SourceText};
 
 /// How long the debouncer waits for a file's events to stop.
@@ -45,6 +45,8 @@ struct Watched {
     name: String,
     outputs: Vec<(WatchTarget, PathBuf)>,
     engine: flowzap::emit::bpmn::Engine,
+    /// The sequence view (in this message order) instead of the workflow view.
+    sequence: Option<flowzap::SequenceOrder>,
 }
 
 pub fn run(args: &WatchArgs, color: bool) -> Status {
@@ -222,7 +224,8 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
                 return Err(format!("`{}` would overwrite its own input", shown(out)));
             }
         }
-        files.push(Watched { name: shown(path), path: path.clone(), absolute, outputs, engine: args.engine });
+        let sequence = (args.view == View::Sequence).then(|| args.order.library());
+        files.push(Watched { name: shown(path), path: path.clone(), absolute, outputs, engine: args.engine, sequence });
     }
     Ok(files)
 }
@@ -303,8 +306,16 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
         return built;
     }
     let light = flowzap::Theme::Light;
+    let picture = |png: bool| -> Result<Vec<u8>, flowzap::Refusal> {
+        match (file.sequence, png) {
+            (Some(order), true) => document.sequence_png(light, order, 2.0),
+            (Some(order), false) => document.sequence_svg(light, order).map(String::into_bytes),
+            (None, true) => document.png(light, 2.0),
+            (None, false) => document.svg(light).map(|svg| svg.as_bytes().to_vec()),
+        }
+    };
     if for_preview {
-        built.svg = document.svg(light).ok().map(str::to_owned);
+        built.svg = picture(false).ok().and_then(|bytes| String::from_utf8(bytes).ok());
     }
     let options = flowzap::CompileOptions {
         name: default_name(&file.path),
@@ -321,8 +332,7 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
                 .compile(compiled, &options)
                 .map(|c| c.text.into_bytes())
                 .map_err(|diagnostics| Reason::Diagnostics(diagnostics.into_iter().filter(|d| d.is_error()).collect())),
-            None if *target == WatchTarget::Png => document.png(light, 2.0).map_err(refused),
-            None => document.svg(light).map(|svg| svg.as_bytes().to_vec()).map_err(refused),
+            None => picture(*target == WatchTarget::Png).map_err(refused),
         };
         let result = bytes.and_then(|bytes| {
             write_atomically(path, &bytes)
@@ -407,6 +417,7 @@ mod tests {
                 .map(|&target| (target, folder.path().join(format!("order.{}", target.extension()))))
                 .collect(),
             engine: flowzap::emit::bpmn::Engine::default(),
+            sequence: None,
         };
         stages::take();
         rebuild(0, &file, false, None);
@@ -414,5 +425,26 @@ mod tests {
         for (_, output) in &file.outputs {
             assert!(output.is_file(), "{} was not written", output.display());
         }
+    }
+
+    /// `--view sequence`: the picture targets are the sequence view.
+    #[test]
+    fn the_sequence_view_is_watched_too() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let input = folder.path().join("order.fz");
+        let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/valid/insurance_claim.fz");
+        std::fs::copy(fixture, &input).expect("the fixture copies");
+        let svg = folder.path().join("order.svg");
+        let file = Watched {
+            path: input.clone(),
+            absolute: input,
+            name: "order.fz".to_owned(),
+            outputs: vec![(WatchTarget::Svg, svg.clone())],
+            engine: flowzap::emit::bpmn::Engine::default(),
+            sequence: Some(flowzap::SequenceOrder::Flow),
+        };
+        rebuild(0, &file, false, None);
+        let written = std::fs::read_to_string(&svg).expect("written");
+        assert!(written.contains("class=\"flowzap sequence theme-light\""));
     }
 }

@@ -5,7 +5,7 @@
 //
 // Usage: node tests/browser/bpmn.mjs NODE_TOOLS_DIR SCREENSHOT_DIR FILE.bpmn...
 import path from 'node:path';
-import { launchChromium, toolsRequire } from './launch.mjs';
+import { launchChromium, newPageWithErrors, toolsRequire } from './launch.mjs';
 import fs from 'node:fs';
 
 const [tools, shots, ...files] = process.argv.slice(2);
@@ -14,11 +14,7 @@ const bpmnJs = path.dirname(toolsRequire(tools).resolve('bpmn-js/package.json'))
 const browser = await launchChromium(tools);
 try {
   for (const file of files) {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(String(error)));
-    await page.setViewportSize({ width: 1800, height: 1200 });
+    const { page, errors } = await newPageWithErrors(browser, 1800, 1200);
     await page.setContent('<!doctype html><html><body style="margin:0"><div id="canvas" style="width:1800px;height:1200px"></div></body></html>');
     await page.addStyleTag({ path: path.join(bpmnJs, 'dist/assets/diagram-js.css') });
     await page.addStyleTag({ path: path.join(bpmnJs, 'dist/assets/bpmn-js.css') });

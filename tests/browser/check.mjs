@@ -4,7 +4,7 @@
 //
 // Usage: node tests/browser/check.mjs NODE_TOOLS_DIR SCREENSHOT_DIR FILE.svg...
 import path from 'node:path';
-import { launchChromium } from './launch.mjs';
+import { launchChromium, newPageWithErrors } from './launch.mjs';
 import fs from 'node:fs';
 
 const [tools, shots, ...files] = process.argv.slice(2);
@@ -12,13 +12,9 @@ const [tools, shots, ...files] = process.argv.slice(2);
 const browser = await launchChromium(tools);
 try {
   for (const file of files) {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(String(error)));
+    const { page, errors } = await newPageWithErrors(browser, 1600, 1200);
     // Inline in a page, as documentation embeds it.
     const svgText = fs.readFileSync(file, 'utf8');
-    await page.setViewportSize({ width: 1600, height: 1200 });
     await page.setContent(`<!doctype html><html><body style="margin:0">${svgText}</body></html>`);
     const seen = await page.evaluate(() => {
       const svg = document.querySelector('svg');

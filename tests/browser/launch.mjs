@@ -16,3 +16,16 @@ export async function launchChromium(tools) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * A new page that gathers console errors and uncaught exceptions into the
+ * returned `errors` list, at the given viewport size.
+ */
+export async function newPageWithErrors(browser, width, height) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.setViewportSize({ width, height });
+  return { page, errors };
+}

@@ -35,7 +35,7 @@ const TAB_HEIGHT: f32 = 18.0;
 const FRAME_PAD: f32 = 14.0;
 const FRAME_STEP: f32 = 10.0;
 /// Bold text is about this much wider than the regular metrics say.
-const BOLD: f32 = 1.1;
+const BOLD: f32 = 1.15;
 /// A view this tall (or with this many messages) repeats the heads below.
 const TALL: f32 = 640.0;
 
