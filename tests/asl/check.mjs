@@ -138,12 +138,16 @@ for (const file of files) {
       if (result.stopped && new Set(entered).size === entered.length) {
         problems.push(`run ${JSON.stringify(first)}: stopped without repeating a state`);
       }
-      // On its first visit a decision takes the outcome the run gave it.
+      // On its first visit a decision takes the outcome its input carries:
+      // what the last task before it reported (after a loop, that task's
+      // later call), or else what the run gave it.
       for (const [decision, { key, outcomes, otherwise }] of choices) {
         const at = entered.indexOf(decision);
         if (at < 0) continue;
         const values = decisions[key];
-        const value = values[(first[key] ?? values.length - 1) % values.length];
+        const arrival = result.events.find((e) => e.type === 'StateEntered' && e.state?.name === decision);
+        const carried = arrival?.state?.input?.[key];
+        const value = carried ?? values[(first[key] ?? values.length - 1) % values.length];
         const target = outcomes.find(([label]) => label === value)?.[1] ?? otherwise;
         if (!entered.slice(at + 1).includes(target)) {
           problems.push(`run ${JSON.stringify(first)}: ${decision} did not lead to ${target}`);

@@ -32,6 +32,9 @@ const SELF_WIDTH: f32 = 36.0;
 const SELF_HEIGHT: f32 = 18.0;
 const ACTIVATION_WIDTH: f32 = 10.0;
 const TAB_HEIGHT: f32 = 18.0;
+/// A divider's guard starts this far right of the frame's first lifeline,
+/// clear of it and of an activation bar on it.
+const GUARD_OFFSET: f32 = 16.0;
 const FRAME_PAD: f32 = 14.0;
 const FRAME_STEP: f32 = 10.0;
 /// Bold text is about this much wider than the regular metrics say.
@@ -140,6 +143,8 @@ struct Spans {
     edges: Vec<Vec<usize>>,
     /// The self-messages inside: (lane, how far right of its lifeline the label reaches).
     reach: Vec<Vec<(usize, f32)>>,
+    /// The widest guard under a divider, drawn right of the first lifeline.
+    guard_width: Vec<f32>,
 }
 
 fn spans(sequence: &Sequence, message_lines: &[Vec<String>]) -> Spans {
@@ -151,6 +156,7 @@ fn spans(sequence: &Sequence, message_lines: &[Vec<String>]) -> Spans {
         label_width: vec![0.0; count],
         edges: vec![Vec::new(); count],
         reach: vec![Vec::new(); count],
+        guard_width: vec![0.0; count],
     };
     let mut open: Vec<usize> = Vec::new();
     for step in &sequence.steps {
@@ -162,8 +168,8 @@ fn spans(sequence: &Sequence, message_lines: &[Vec<String>]) -> Spans {
                 open.push(frame);
             }
             Step::Divide(frame, compartment) => {
-                let guard = guard_text(sequence, frame, compartment).map_or(0.0, |g| width(&g, FRAME_TEXT) + 16.0);
-                spans.label_width[frame] = spans.label_width[frame].max(guard);
+                let guard = guard_text(sequence, frame, compartment).map_or(0.0, |g| width(&g, FRAME_TEXT));
+                spans.guard_width[frame] = spans.guard_width[frame].max(guard);
             }
             Step::Message(m) => {
                 if let Some(&frame) = open.last() {
@@ -258,8 +264,9 @@ pub fn layout(diagram: &Diagram, sequence: &Sequence) -> SequenceLayout {
                 if let Some(frame_box) = frames[frame].as_mut() {
                     frame_box.dividers.push(vertical.y);
                     if let Some(guard) = guard_text(sequence, frame, compartment) {
+                        let lifeline = centres.get(spans.low[frame]).copied().unwrap_or(frame_box.rect.x);
                         let rect = Rect {
-                            x: frame_box.rect.x + 8.0,
+                            x: (frame_box.rect.x + 8.0).max(lifeline + GUARD_OFFSET),
                             y: vertical.y + 4.0,
                             width: width(&guard, FRAME_TEXT),
                             height: 14.0,
@@ -374,6 +381,7 @@ fn frame_room(sequence: &Sequence, spans: &Spans, centres: &[f32]) -> Vec<Option
         let (Some(&left_x), Some(&right_x)) = (centres.get(low), centres.get(high)) else { continue };
         let pad = FRAME_PAD + FRAME_STEP * spans.holds[frame] as f32;
         let (mut left, mut right) = (left_x - pad, right_x + pad);
+        right = right.max(left_x + GUARD_OFFSET + spans.guard_width[frame] + pad);
         for &(lane, reach) in &spans.reach[frame] {
             if let Some(&x) = centres.get(lane) {
                 right = right.max(x + reach + pad);
@@ -394,6 +402,21 @@ fn frame_room(sequence: &Sequence, spans: &Spans, centres: &[f32]) -> Vec<Option
         }
     }
     room
+}
+
+/// Where a label of `label_width` goes along the arrow from lane `a` to
+/// lane `b`: in the first gap between two lifelines, from the sender's
+/// side, that holds it whole, so no lifeline runs through the text; or
+/// else over the middle of the arrow (the lanes were spaced for that).
+fn label_centre(centres: &[f32], a: usize, b: usize, label_width: f32) -> f32 {
+    let need = label_width + 2.0 * LABEL_ROOM + ACTIVATION_WIDTH;
+    let steps: Vec<(usize, usize)> =
+        if a < b { (a..b).map(|i| (i, i + 1)).collect() } else { (b..a).rev().map(|i| (i + 1, i)).collect() };
+    let at = |lane: usize| centres.get(lane).copied().unwrap_or(0.0);
+    steps
+        .into_iter()
+        .find(|&(from, to)| (at(to) - at(from)).abs() >= need)
+        .map_or((at(a) + at(b)) / 2.0, |(from, to)| (at(from) + at(to)) / 2.0)
 }
 
 /// The running y and which lifelines are busy.
@@ -461,7 +484,7 @@ impl Vertical {
             let direction = if b > a { 1.0 } else { -1.0 };
             let start = xa + direction * self.inset(a);
             let end = xb - direction * self.inset(b);
-            let middle = (xa + xb) / 2.0;
+            let middle = label_centre(centres, a, b, label_width);
             self.arrow_y[m] = arrow_y;
             self.y = arrow_y + 14.0;
             MessageBox {
