@@ -93,13 +93,15 @@ fn every_command(name: &str, text: String) {
             run(dir, &["graph", input, "-o", "graph.json"]);
             let graph = std::fs::read(dir.join("graph.json")).expect("graph");
             parse_json(&graph);
-            run(dir, &["render", input, "-o", "picture.svg"]);
-            let svg = std::fs::read_to_string(dir.join("picture.svg")).expect("svg");
-            roxmltree::Document::parse_with_options(
-                &svg,
-                roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: u32::MAX },
-            )
-            .expect("SVG is XML");
+            for (view, picture) in [("workflow", "picture.svg"), ("sequence", "sequence.svg")] {
+                run(dir, &["render", input, "--view", view, "-o", picture]);
+                let svg = std::fs::read_to_string(dir.join(picture)).expect("svg");
+                roxmltree::Document::parse_with_options(
+                    &svg,
+                    roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: u32::MAX },
+                )
+                .expect("SVG is XML");
+            }
         });
         let second = big().spawn_scoped(scope, || {
             run(dir, &["compile", input, "-o", "workflow.json"]);

@@ -17,6 +17,8 @@ pub struct Message {
 #[derive(Debug, Clone)]
 pub struct Frame {
     pub index: usize,
+    /// The frame it is drawn inside.
+    pub parent: Option<usize>,
     pub rect: Rect,
     pub messages: Vec<usize>,
     /// The tab and guard boxes.
@@ -123,7 +125,8 @@ pub fn read(svg: &str) -> Picture {
                 .filter_map(|v| v.parse().ok())
                 .collect();
             let index = node.attribute("data-frame").and_then(|v| v.parse().ok()).unwrap_or(0);
-            picture.frames.push(Frame { index, rect, messages, labels, dividers });
+            let parent = node.attribute("data-parent").and_then(|v| v.parse().ok());
+            picture.frames.push(Frame { index, parent, rect, messages, labels, dividers });
         }
     }
     picture
@@ -192,11 +195,23 @@ pub fn faults(picture: &Picture) -> Vec<String> {
             }
         }
     }
-    // Each frame encloses exactly its messages.
-    for frame in &picture.frames {
+    // Each frame encloses exactly its messages and its inner frames'
+    // (each lists its own; an inner frame comes after its outer one).
+    let mut claimed_by: Vec<std::collections::BTreeSet<usize>> =
+        picture.frames.iter().map(|frame| frame.messages.iter().copied().collect()).collect();
+    for position in (0..picture.frames.len()).rev() {
+        let Some(parent) = picture.frames[position].parent else { continue };
+        let Some(outer) = picture.frames.iter().position(|f| f.index == parent) else {
+            found.push(format!("frame {} names a parent that is not drawn", picture.frames[position].index));
+            continue;
+        };
+        let inner = claimed_by[position].clone();
+        claimed_by[outer].extend(inner);
+    }
+    for (frame, claimed_set) in picture.frames.iter().zip(&claimed_by) {
         for message in &picture.messages {
             let inside = within(&frame.rect, &bounds(&message.points));
-            let claimed = frame.messages.contains(&message.edge);
+            let claimed = claimed_set.contains(&message.edge);
             if inside != claimed {
                 found.push(format!(
                     "frame {} {} message {}",

@@ -85,7 +85,8 @@ pub struct FrameBox {
     pub guards: Vec<(String, Rect)>,
     /// The y of each divider between compartments.
     pub dividers: Vec<f32>,
-    /// The edges of its messages, inner frames' included.
+    /// The edges of its own messages (an inner frame's are the inner
+    /// frame's: listing them again would grow with the square of the depth).
     pub edges: Vec<usize>,
 }
 
@@ -141,7 +142,8 @@ struct Spans {
     holds: Vec<usize>,
     label_width: Vec<f32>,
     edges: Vec<Vec<usize>>,
-    /// The self-messages inside: (lane, how far right of its lifeline the label reaches).
+    /// Its own self-messages: (lane, how far right of its lifeline the
+    /// label reaches); an outer frame holds them by holding the inner one.
     reach: Vec<Vec<(usize, f32)>>,
     /// The widest guard under a divider, drawn right of the first lifeline.
     guard_width: Vec<f32>,
@@ -189,12 +191,6 @@ fn spans(sequence: &Sequence, message_lines: &[Vec<String>]) -> Spans {
                     spans.low[outer] = spans.low[outer].min(spans.low[frame]);
                     spans.high[outer] = spans.high[outer].max(spans.high[frame]);
                     spans.holds[outer] = spans.holds[outer].max(spans.holds[frame] + 1);
-                    let inner = std::mem::take(&mut spans.edges[frame]);
-                    spans.edges[outer].extend_from_slice(&inner);
-                    spans.edges[frame] = inner;
-                    let inner = std::mem::take(&mut spans.reach[frame]);
-                    spans.reach[outer].extend_from_slice(&inner);
-                    spans.reach[frame] = inner;
                 }
             }
         }

@@ -180,15 +180,17 @@ fn frames(out: &mut Markup, sequence: &Sequence, layout: &SequenceLayout) {
             edges.push_str(itoa::Buffer::new().format(*edge));
         }
         let class = format!("frame {kind}");
-        out.open(
-            "g",
-            &[
-                ("class", Text(&class)),
-                ("data-frame", Number(frame as f32)),
-                ("data-kind", Text(kind)),
-                ("data-messages", Composed(&edges)),
-            ],
-        );
+        let parent = sequence.frames[frame].parent.map(|p| p as f32);
+        let mut attributes = vec![
+            ("class", Text(&class)),
+            ("data-frame", Number(frame as f32)),
+            ("data-kind", Text(kind)),
+            ("data-messages", Composed(&edges)),
+        ];
+        if let Some(parent) = parent {
+            attributes.push(("data-parent", Number(parent)));
+        }
+        out.open("g", &attributes);
         out.newline();
         out.leaf("title", &[], &placed.tab_text);
         out.newline();
