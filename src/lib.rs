@@ -38,6 +38,7 @@
 pub mod analysis;
 pub mod diagnostics;
 pub mod document;
+pub mod edit;
 pub mod emit;
 pub mod layout;
 pub mod limits;

@@ -4,6 +4,7 @@
 
 mod check;
 mod compile;
+mod edit;
 mod graph;
 mod io;
 mod lint;
@@ -119,6 +120,63 @@ pub enum Command {
     Graph(GraphArgs),
     /// Rebuild outputs whenever a file is saved; `--serve` shows a live preview
     Watch(WatchArgs),
+    /// Rewrite files in the canonical form, keeping `//` comments
+    Fmt(FmtArgs),
+    /// Repair what check can repair: every fix-it, legacy forms, ids, the canonical form
+    Fix(FixArgs),
+    /// What changed between two diagrams: lanes, nodes, attributes, edges, loops
+    Diff(DiffArgs),
+    /// Apply a patch of operations (as `diff --format json` prints) to a diagram
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files to rewrite in place; `-` reads standard input and prints the result
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Change nothing; list the files that would change and exit 1 if any would
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files to repair; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Rewrite the files in place instead of printing the result
+    #[arg(long, conflicts_with = "diff")]
+    pub write: bool,
+    /// Print a unified diff of the repairs instead of the result
+    #[arg(long)]
+    pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The diagram before
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The diagram after
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format: lines for people, or the operations as JSON (a patch for `apply`)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The diagram to change; `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The patch: a JSON list of operations, or `{"operations": [...]}`
+    #[arg(value_name = "PATCH")]
+    pub patch: PathBuf,
+    /// Rewrite FILE in place instead of printing the result
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -350,7 +408,15 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Status {
     let color = io::use_color(cli.color);
     io::set_limits(cli.limits.limits());
-    if matches!(cli.command, Command::Compile(_) | Command::Render(_) | Command::Graph(_)) {
+    if matches!(
+        cli.command,
+        Command::Compile(_)
+            | Command::Render(_)
+            | Command::Graph(_)
+            | Command::Fmt(_)
+            | Command::Fix(_)
+            | Command::Apply(_)
+    ) {
         io::remove_temporaries_on_signal();
     }
     match cli.command {
@@ -361,5 +427,9 @@ pub fn run(cli: Cli) -> Status {
         Command::Render(args) => render::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
         Command::Watch(args) => watch::run(&args, color),
+        Command::Fmt(args) => edit::fmt(&args, color),
+        Command::Fix(args) => edit::fix_files(&args, color),
+        Command::Diff(args) => edit::diff_files(&args, color),
+        Command::Apply(args) => edit::apply_patch(&args, color),
     }
 }

@@ -1,7 +1,7 @@
 //! The diagram model: resolved lanes, nodes, edges and loops over a petgraph
 //! graph, built from the syntax tree by [`resolve`].
 
-mod checks;
+pub(crate) mod checks;
 mod diagram;
 mod resolve;
 
