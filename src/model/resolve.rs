@@ -269,11 +269,9 @@ impl<'a> Resolver<'a> {
                             attribute.value.span,
                             "unquoted value",
                         )
-                        .with_help(format!(
-                            "write `{key}{}{}`",
-                            owner.canonical_separator(),
-                            quote(unquoted)
-                        )),
+                        .with_help(format!("write `{key}{}{}`", owner.canonical_separator(), quote(unquoted)))
+                        // The words are the user's own: quoting them changes nothing they wrote.
+                        .with_edit(attribute.value.span, quote(unquoted)),
                     );
                     continue;
                 }
