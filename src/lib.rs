@@ -40,6 +40,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod edit;
 pub mod emit;
+pub mod ide;
 pub mod layout;
 pub mod limits;
 pub mod model;

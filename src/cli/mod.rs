@@ -8,6 +8,7 @@ mod edit;
 mod graph;
 mod io;
 mod lint;
+mod lsp;
 mod render;
 mod serve;
 mod validate;
@@ -128,6 +129,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Apply a patch of operations (as `diff --format json` prints) to a diagram
     Apply(ApplyArgs),
+    /// Serve the language server protocol over standard input and output, for editors
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -431,5 +434,6 @@ pub fn run(cli: Cli) -> Status {
         Command::Fix(args) => edit::fix_files(&args, color),
         Command::Diff(args) => edit::diff_files(&args, color),
         Command::Apply(args) => edit::apply_patch(&args, color),
+        Command::Lsp => lsp::run(),
     }
 }
