@@ -19,6 +19,10 @@ use super::Status;
 use flowzap::diagnostics::{Diagnostic, Severity};
 use flowzap::syntax::{LineIndex, Span};
 
+/// How long after an edit the server waits for another before it
+/// diagnoses: shorter than a keystroke, longer than a burst of them.
+const EDIT_GRACE: std::time::Duration = std::time::Duration::from_millis(8);
+
 /// Where each code is explained.
 const DOCS: &str = "https://github.com/flowzap-rs/flowzap/blob/main/docs/lints.md";
 
@@ -143,6 +147,9 @@ fn capabilities() -> lsp::ServerCapabilities {
 struct Server {
     connection: Connection,
     open: HashMap<String, Open>,
+    /// Files changed since their diagnostics were last published: a burst
+    /// of keystrokes is diagnosed once, when no message is waiting.
+    dirty: Vec<lsp::Uri>,
 }
 
 impl Server {
@@ -177,12 +184,15 @@ impl Server {
                             open.change(change);
                         }
                     }
-                    self.publish(&uri);
+                    if !self.dirty.contains(&uri) {
+                        self.dirty.push(uri);
+                    }
                 }
             }
             lsp::notification::DidCloseTextDocument::METHOD => {
                 if let Ok(params) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params) {
                     self.open.remove(params.text_document.uri.as_str());
+                    self.dirty.retain(|uri| uri != &params.text_document.uri);
                     let cleared = lsp::PublishDiagnosticsParams {
                         uri: params.text_document.uri,
                         diagnostics: Vec::new(),
@@ -378,9 +388,28 @@ pub fn run() -> Status {
         eprintln!("error: the client did not initialize the language server");
         return Status::Trouble;
     }
-    let mut server = Server { connection, open: HashMap::new() };
+    let mut server = Server { connection, open: HashMap::new(), dirty: Vec::new() };
+    // lsp-server hands over messages one at a time (its channel holds
+    // none), so pending edits cannot be seen waiting: after a change the
+    // loop keeps reading for a few milliseconds, and a burst of
+    // keystrokes is diagnosed once, after its last edit.
+    let mut waiting = None;
     loop {
-        let Ok(message) = server.connection.receiver.recv() else { break };
+        let received = match waiting {
+            Some(grace) => server.connection.receiver.recv_timeout(grace).map_err(|_| ()),
+            None => server.connection.receiver.recv().map_err(|_| ()),
+        };
+        let message = match received {
+            Ok(message) => message,
+            Err(()) if waiting.is_some() => {
+                waiting = None;
+                for uri in std::mem::take(&mut server.dirty) {
+                    server.publish(&uri);
+                }
+                continue;
+            }
+            Err(()) => break,
+        };
         match message {
             Message::Request(request) => {
                 if server.connection.handle_shutdown(&request).unwrap_or(true) {
@@ -391,6 +420,7 @@ pub fn run() -> Status {
             Message::Notification(notification) => server.notification(notification),
             Message::Response(_) => {}
         }
+        waiting = (!server.dirty.is_empty()).then_some(EDIT_GRACE);
     }
     drop(server);
     match threads.join() {
