@@ -114,6 +114,11 @@ if ! command -v dot >/dev/null 2>&1; then
     install_debian graphviz "the render comparison"
 fi
 
+# The editor test drives Debian's Neovim as a client of `flowzap lsp`.
+if ! command -v nvim >/dev/null 2>&1 && [ -z "${NVIM:-}" ]; then
+    install_debian neovim "the editor test" "or set NVIM=/path/to/nvim"
+fi
+
 # Snapshots must match what is committed; never write new ones here.
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
