@@ -9,6 +9,7 @@ mod graph;
 mod io;
 mod lint;
 mod lsp;
+mod mcp;
 mod render;
 mod serve;
 mod validate;
@@ -131,6 +132,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Serve the language server protocol over standard input and output, for editors
     Lsp,
+    /// Serve the Model Context Protocol over standard input and output, for AI assistants
+    Mcp,
 }
 
 #[derive(Debug, Args)]
@@ -435,5 +438,6 @@ pub fn run(cli: Cli) -> Status {
         Command::Diff(args) => edit::diff_files(&args, color),
         Command::Apply(args) => edit::apply_patch(&args, color),
         Command::Lsp => lsp::run(),
+        Command::Mcp => mcp::run(),
     }
 }
