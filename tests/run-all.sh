@@ -13,7 +13,8 @@ fi
 # The conformance tests run third-party npm tools: asl-validator and
 # aws-local-stepfunctions (a local executor) for ASL; bpmn-moddle with the
 # Camunda 7 and Zeebe descriptors, bpmnlint with the camunda-compat rules,
-# bpmn-js and bpmn-engine (an engine) for BPMN; playwright-core to drive the
+# bpmn-js and bpmn-engine (an engine) for BPMN; vscode-textmate and
+# vscode-oniguruma (VS Code's own tokenizer) for the editor grammar; playwright-core to drive the
 # browser. Installed once
 # into .tools/node, pinned; a missing tool fails its test, it never skips.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -21,7 +22,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     exit 2
 fi
 node_tools=.tools/node
-wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1 bpmn-engine@25.0.1 camunda-bpmn-moddle@8.0.1 zeebe-bpmn-moddle@2.0.0 bpmnlint-plugin-camunda-compat@2.61.0"
+wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1 bpmn-engine@25.0.1 camunda-bpmn-moddle@8.0.1 zeebe-bpmn-moddle@2.0.0 bpmnlint-plugin-camunda-compat@2.61.0 vscode-textmate@9.4.0 vscode-oniguruma@2.0.1"
 if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
     echo "== installing npm test tools into $node_tools"
     mkdir -p "$node_tools"
