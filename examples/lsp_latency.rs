@@ -92,6 +92,13 @@ fn main() -> ExitCode {
         "a burst of {EDITS} keystrokes → its diagnostics: {:.1} ms, diagnosed {published} time(s)",
         started.elapsed().as_secs_f64() * 1000.0
     );
+    // A hover after the diagnostics: the analysis they made is reused.
+    let started = Instant::now();
+    send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 98, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 1}}}),
+    );
+    while receive().is_some_and(|m| m["id"] != 98) {}
+    println!("hover after the diagnostics: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
     send(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
     let _ = receive();
     send(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));

@@ -30,12 +30,19 @@ const DOCS: &str = "https://github.com/flowzap-rs/flowzap/blob/main/docs/lints.m
 struct Open {
     text: String,
     lines: LineIndex,
+    /// The file read and analysed, once per version: diagnostics, hover and
+    /// completion share it.
+    document: std::cell::OnceCell<flowzap::Document>,
 }
 
 impl Open {
     fn new(text: String) -> Open {
         let lines = LineIndex::new(&text);
-        Open { text, lines }
+        Open { text, lines, document: std::cell::OnceCell::new() }
+    }
+
+    fn document(&self) -> &flowzap::Document {
+        self.document.get_or_init(|| flowzap::Document::new(self.text.clone()))
     }
 
     /// The LSP position (line, UTF-16 column) of byte `offset`.
@@ -81,12 +88,12 @@ impl Open {
             None => self.text = change.text,
         }
         self.lines = LineIndex::new(&self.text);
+        self.document = std::cell::OnceCell::new();
     }
 }
 
-fn findings(text: &str) -> Vec<Diagnostic> {
-    let document = flowzap::Document::new(text.to_owned());
-    let mut all = document.lint_diagnostics();
+fn findings(open: &Open) -> Vec<Diagnostic> {
+    let mut all = open.document().lint_diagnostics();
     // The opt-in rules stay off, as on the command line.
     all.retain(|d| d.code.enabled_by_default() || d.is_error());
     all
@@ -159,7 +166,7 @@ impl Server {
 
     fn publish(&self, uri: &lsp::Uri) {
         let Some(open) = self.open.get(uri.as_str()) else { return };
-        let diagnostics = findings(&open.text).iter().map(|d| to_lsp(open, uri, d)).collect();
+        let diagnostics = findings(open).iter().map(|d| to_lsp(open, uri, d)).collect();
         let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: None };
         self.send(Message::Notification(Notification::new(
             lsp::notification::PublishDiagnostics::METHOD.to_owned(),
@@ -231,8 +238,7 @@ impl Server {
                 let params: lsp::HoverParams = serde_json::from_value(params).map_err(parse)?;
                 let open = self.doc(&params.text_document_position_params.text_document.uri)?;
                 let offset = open.offset(params.text_document_position_params.position);
-                let document = flowzap::Document::new(open.text.clone());
-                let hover = flowzap::ide::hover(&document, offset).map(|(span, text)| lsp::Hover {
+                let hover = flowzap::ide::hover(open.document(), offset).map(|(span, text)| lsp::Hover {
                     contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                         kind: lsp::MarkupKind::Markdown,
                         value: text,
@@ -281,8 +287,7 @@ impl Server {
                 let params: lsp::CompletionParams = serde_json::from_value(params).map_err(parse)?;
                 let open = self.doc(&params.text_document_position.text_document.uri)?;
                 let offset = open.offset(params.text_document_position.position);
-                let document = flowzap::Document::new(open.text.clone());
-                let items: Vec<lsp::CompletionItem> = flowzap::ide::completions(&document, offset)
+                let items: Vec<lsp::CompletionItem> = flowzap::ide::completions(open.document(), offset)
                     .into_iter()
                     .map(|c| lsp::CompletionItem {
                         label: c.label,
@@ -349,7 +354,7 @@ impl Server {
                 let uri = params.text_document.uri;
                 let open = self.doc(&uri)?;
                 let (start, end) = (open.offset(params.range.start), open.offset(params.range.end));
-                let actions: Vec<lsp::CodeActionOrCommand> = findings(&open.text)
+                let actions: Vec<lsp::CodeActionOrCommand> = findings(open)
                     .iter()
                     .filter(|d| !d.fix.is_empty() && d.primary.span.start <= end && start <= d.primary.span.end)
                     .map(|d| {
