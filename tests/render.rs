@@ -193,3 +193,19 @@ fn the_fan_out_crosses_no_more_than_dot_ortho() {
         assert!(ours <= theirs, "flowzap {ours} crossings, dot -Gsplines=ortho (newrank {newrank}) {theirs}");
     }
 }
+
+#[test]
+fn an_output_extension_render_cannot_write_is_refused() {
+    let dir = tempfile::tempdir().expect("temp");
+    let fixture = fixtures_dir().join("valid/minimal.fz");
+    for name in ["out.pdf", "out.jpg", "out.webp"] {
+        let output = flowzap(dir.path()).arg("render").arg(&fixture).args(["-o", name]).output().expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("writes `.svg` and `.png`"), "{name}: {said}");
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
+    for name in ["out.SVG", "out.Png", "no-extension"] {
+        flowzap(dir.path()).arg("render").arg(&fixture).args(["-o", name]).assert().success();
+    }
+}

@@ -134,6 +134,14 @@ pub enum Command {
     Lsp,
     /// Serve the Model Context Protocol over standard input and output, for AI assistants
     Mcp,
+    /// Print a shell completion script: `flowzap completions bash > /etc/bash_completion.d/flowzap`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `flowzap man > flowzap.1; man ./flowzap.1`
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -439,5 +447,17 @@ pub fn run(cli: Cli) -> Status {
         Command::Apply(args) => edit::apply_patch(&args, color),
         Command::Lsp => lsp::run(),
         Command::Mcp => mcp::run(),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "flowzap", &mut std::io::stdout());
+            Status::Ok
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => Status::Ok,
+                Err(_) => Status::Trouble,
+            }
+        }
     }
 }

@@ -13,8 +13,22 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
         ThemeChoice::Light => Theme::Light,
         ThemeChoice::Dark => Theme::Dark,
     };
-    let wants_png =
-        args.output.as_deref().and_then(|path| path.extension()).is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+    let extension = args.output.as_deref().filter(|path| path.as_os_str() != "-").and_then(|path| path.extension());
+    let wants_png = extension.is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
+    if let Some(output) = args.output.as_deref().filter(|path| path.as_os_str() != "-") {
+        if let Err(message) = super::io::refuse_overwriting_inputs(output, &[args.file.as_path()]) {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    }
+    // Any other extension would get SVG bytes it does not announce.
+    if let Some(other) = extension.filter(|ext| !ext.eq_ignore_ascii_case("png") && !ext.eq_ignore_ascii_case("svg")) {
+        eprintln!(
+            "error: flowzap render cannot write `.{}` files; it writes `.svg` and `.png` (or SVG to standard output)",
+            other.to_string_lossy()
+        );
+        return Status::Trouble;
+    }
     let inputs = [args.file.as_path()];
     let written = if args.view == View::Sequence {
         let picture = if wants_png {
