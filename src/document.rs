@@ -114,7 +114,7 @@ pub struct Document {
     loaded: OnceLock<Loaded>,
     linted: OnceLock<Option<Linted>>,
     layout: OnceLock<Option<Layout>>,
-    svg: [OnceLock<Option<String>>; 2],
+    svg: [OnceLock<Option<String>>; 3],
 }
 
 impl Document {
@@ -133,7 +133,7 @@ impl Document {
             loaded: OnceLock::new(),
             linted: OnceLock::new(),
             layout: OnceLock::new(),
-            svg: [OnceLock::new(), OnceLock::new()],
+            svg: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
         }
     }
 

@@ -116,8 +116,8 @@ fn rendering_is_deterministic() {
     let svg = String::from_utf8_lossy(&first);
     for marker in [
         "<g class=\"lane\" data-lane=\"customer\">",
-        "<g class=\"node\" data-id=\"n1\" data-kind=\"start\"",
-        "<g class=\"edge\" data-from=\"n1\"",
+        "class=\"node\" data-id=\"n1\" data-kind=\"start\"",
+        "class=\"edge\" data-from=\"n1\"",
     ] {
         assert!(svg.contains(marker), "missing {marker}");
     }
@@ -208,4 +208,65 @@ fn an_output_extension_render_cannot_write_is_refused() {
     for name in ["out.SVG", "out.Png", "no-extension"] {
         flowzap(dir.path()).arg("render").arg(&fixture).args(["-o", name]).assert().success();
     }
+}
+
+/// Screen readers: the picture is an image titled and described from the
+/// diagram, and each node and edge says what it is.
+#[test]
+fn pictures_are_accessible() {
+    let text = std::fs::read_to_string(fixtures_dir().join("valid/insurance_claim.fz")).expect("fixture");
+    let document = flowzap::Document::new(text);
+    for svg in [
+        document.svg(flowzap::Theme::Light).expect("draws").to_owned(),
+        document.sequence_svg(flowzap::Theme::Light, flowzap::SequenceOrder::File).expect("draws"),
+    ] {
+        let parsed = roxmltree::Document::parse(&svg).expect("xml");
+        let root = parsed.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        assert_eq!(root.attribute("aria-labelledby"), Some("flowzap-title flowzap-desc"));
+        let child = |name: &str| {
+            root.children().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).unwrap_or_default().to_owned()
+        };
+        assert!(child("title").contains("Policy holder, Claims intake, Assessment, Finance"), "{}", child("title"));
+        assert!(child("desc").contains("4 lanes, 12 nodes and 13 edges"), "{}", child("desc"));
+    }
+    let svg = document.svg(flowzap::Theme::Light).expect("draws");
+    let parsed = roxmltree::Document::parse(svg).expect("xml");
+    let labelled = |class: &str| {
+        parsed
+            .descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .map(|n| (n.attribute("role"), n.attribute("aria-label").map(str::to_owned)))
+            .collect::<Vec<_>>()
+    };
+    let nodes = labelled("node");
+    assert_eq!(nodes.len(), 12);
+    assert!(nodes.iter().all(|(role, label)| *role == Some("img") && label.is_some()));
+    assert!(nodes.iter().any(|(_, label)| label.as_deref() == Some("start circle n1: Accident happens")), "{nodes:?}");
+    let edges = labelled("edge");
+    assert!(edges.iter().any(|(_, label)| label.as_deref() == Some("edge from n4 to n5: No")), "{edges:?}");
+}
+
+/// `--theme auto`: the light colours, and the dark ones for viewers that
+/// prefer dark.
+#[test]
+fn the_auto_theme_follows_the_viewer() {
+    let dir = tempfile::tempdir().expect("temp");
+    let output = flowzap(dir.path())
+        .arg("render")
+        .arg(fixtures_dir().join("valid/minimal.fz"))
+        .args(["--theme", "auto"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let svg = String::from_utf8_lossy(&output.stdout);
+    assert!(svg.contains("class=\"flowzap theme-auto\""));
+    let (light, dark) = svg.split_once("@media (prefers-color-scheme: dark) {").expect("a dark block");
+    assert!(light.contains(".background { fill: #ffffff; }") && dark.contains(".background { fill: #111827; }"));
+    flowzap(dir.path())
+        .arg("render")
+        .arg(fixtures_dir().join("valid/minimal.fz"))
+        .args(["--theme", "auto", "-o", "auto.png"])
+        .assert()
+        .success();
 }

@@ -228,6 +228,7 @@ impl FlowZap {
         let theme = match theme.as_deref() {
             None | Some("light") => flowzap::Theme::Light,
             Some("dark") => flowzap::Theme::Dark,
+            Some("auto") => flowzap::Theme::Auto,
             Some(other) => return refused(format!("no theme `{other}`: light or dark")),
         };
         let sequence = match view.as_deref() {

@@ -284,6 +284,8 @@ pub struct ValidateArgs {
 pub enum ThemeChoice {
     Light,
     Dark,
+    /// Light, or dark where the viewer prefers it (CSS `prefers-color-scheme`; PNG is light)
+    Auto,
 }
 
 #[derive(Debug, Args)]

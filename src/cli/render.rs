@@ -12,6 +12,7 @@ pub fn run(args: &RenderArgs, color: bool) -> Status {
     let theme = match args.theme {
         ThemeChoice::Light => Theme::Light,
         ThemeChoice::Dark => Theme::Dark,
+        ThemeChoice::Auto => Theme::Auto,
     };
     let extension = args.output.as_deref().filter(|path| path.as_os_str() != "-").and_then(|path| path.extension());
     let wants_png = extension.is_some_and(|ext| ext.eq_ignore_ascii_case("png"));

@@ -3,7 +3,7 @@
 //! [data-shape]`, `g.edge[data-from][data-to]`, a `<title>` on each, colours
 //! only in the `<style>` block (light and dark themes).
 
-use svg::node::element::{Definitions, Group, Marker, Path, Rectangle, Style, Text as TextElement, Title};
+use svg::node::element::{Definitions, Description, Group, Marker, Path, Rectangle, Style, Text as TextElement, Title};
 use svg::Document;
 
 use super::markup::{self, Markup, Value::Composed, Value::Number, Value::Text};
@@ -19,6 +19,8 @@ pub enum Theme {
     Light,
     /// Light on dark.
     Dark,
+    /// Light, or dark where the viewer prefers it (`prefers-color-scheme`).
+    Auto,
 }
 
 pub(crate) struct Palette {
@@ -66,18 +68,24 @@ const DARK: Palette = Palette {
     frame: "#94a3b8",
 };
 
-/// The colours of `theme`, shared by both views.
-pub(crate) fn palette(theme: Theme) -> &'static Palette {
+/// The style sheet of `theme` from the rules one palette gives, shared by
+/// both views: `auto` is the light rules, then the dark ones for viewers
+/// that prefer dark.
+pub(crate) fn themed(theme: Theme, rules: impl Fn(&Palette) -> String) -> String {
     match theme {
-        Theme::Light => &LIGHT,
-        Theme::Dark => &DARK,
+        Theme::Light => rules(&LIGHT),
+        Theme::Dark => rules(&DARK),
+        Theme::Auto => format!("{}@media (prefers-color-scheme: dark) {{{}}}\n", rules(&LIGHT), rules(&DARK)),
     }
 }
 
 /// The theme's colours as plain class rules (no CSS variables: resvg and
 /// librsvg ignore them), so a user can override any of them with CSS.
 fn style(theme: Theme) -> String {
-    let p = palette(theme);
+    themed(theme, rules)
+}
+
+fn rules(p: &Palette) -> String {
     format!(
         r#"
 text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
@@ -169,7 +177,7 @@ pub fn render(diagram: &Diagram, layout: &Layout, theme: Theme) -> String {
 pub fn write(diagram: &Diagram, layout: &Layout, theme: Theme, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // The svg crate's tree is built group by group and serialised at once,
     // so it never holds the whole picture either.
-    let head = document(layout, theme).to_string();
+    let head = document(diagram, layout, theme).to_string();
     write_clean(out, head.strip_suffix("</svg>").unwrap_or(&head))?;
     let mut piece = String::new();
     push(&mut piece, &lanes_group(diagram, layout));
@@ -194,10 +202,29 @@ fn write_clean(out: &mut dyn std::io::Write, text: &str) -> std::io::Result<()> 
 
 /// The root element with the style sheet, the arrowhead and the
 /// background: everything drawn before the lanes.
-fn document(layout: &Layout, theme: Theme) -> Document {
+/// What a screen reader says for the whole picture: its title and a
+/// description.
+pub(crate) fn summary(diagram: &Diagram) -> (String, String) {
+    let lanes: Vec<&str> = diagram.lanes().iter().map(|lane| lane.label.as_str()).collect();
+    let title = match lanes.is_empty() {
+        true => "FlowZap diagram".to_owned(),
+        false => format!("FlowZap diagram: {}", lanes.join(", ")),
+    };
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let description = format!(
+        "{}, {} and {}.",
+        count(diagram.lanes().len(), "lane"),
+        count(diagram.nodes().len(), "node"),
+        count(diagram.edges().len(), "edge")
+    );
+    (title, description)
+}
+
+fn document(diagram: &Diagram, layout: &Layout, theme: Theme) -> Document {
     let theme_class = match theme {
         Theme::Light => "flowzap theme-light",
         Theme::Dark => "flowzap theme-dark",
+        Theme::Auto => "flowzap theme-auto",
     };
     Document::new()
         .set("viewBox", format!("0 0 {} {}", n(layout.width), n(layout.height)))
@@ -205,6 +232,10 @@ fn document(layout: &Layout, theme: Theme) -> Document {
         .set("height", n(layout.height))
         .set("class", theme_class)
         .set("font-family", FONT_FAMILY)
+        .set("role", "img")
+        .set("aria-labelledby", "flowzap-title flowzap-desc")
+        .add(Title::new(summary(diagram).0).set("id", "flowzap-title"))
+        .add(Description::new().add(svg::node::Text::new(summary(diagram).1)).set("id", "flowzap-desc"))
         .add(Style::new(style(theme)))
         .add(
             Definitions::new().add(
@@ -336,14 +367,17 @@ fn node_svg(diagram: &Diagram, node_box: &NodeBox, body: &mut Markup, scratch: &
     let node = diagram.node(node_box.node);
     let kind = node_box.kind.name();
     let s = node_box.shape_rect;
+    let spoken = format!("{kind} {} {}: {}", node.shape.name(), node.id, node.display_label());
     body.open(
         "g",
         &[
+            ("aria-label", Text(&spoken)),
             ("class", Text("node")),
             ("data-id", Text(&node.id)),
             ("data-kind", Text(kind)),
             ("data-lane", Text(&diagram.lane(node.lane).id)),
             ("data-shape", Text(node.shape.name())),
+            ("role", Text("img")),
         ],
     );
     body.newline();
@@ -460,14 +494,20 @@ fn edges_svg(diagram: &Diagram, layout: &Layout) -> String {
     for path in &layout.edges {
         let edge = &diagram.edges()[path.edge];
         let (from, to) = (&diagram.node(edge.source).id, &diagram.node(edge.target).id);
+        let spoken = match &edge.label {
+            Some(label) => format!("edge from {from} to {to}: {label}"),
+            None => format!("edge from {from} to {to}"),
+        };
         body.open(
             "g",
             &[
+                ("aria-label", Text(&spoken)),
                 ("class", Text("edge")),
                 ("data-from", Text(from)),
                 ("data-source-handle", Text(path.source_side.name())),
                 ("data-target-handle", Text(path.target_side.name())),
                 ("data-to", Text(to)),
+                ("role", Text("img")),
             ],
         );
         body.newline();

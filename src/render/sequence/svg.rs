@@ -8,10 +8,13 @@ use crate::layout::text::FONT_FAMILY;
 use crate::layout::Rect;
 use crate::model::Diagram;
 use crate::render::markup::{Markup, Value::Composed, Value::Number, Value::Text};
-use crate::render::svg::{palette, Theme};
+use crate::render::svg::{themed, Palette, Theme};
 
 fn style(theme: Theme) -> String {
-    let p = palette(theme);
+    themed(theme, rules)
+}
+
+fn rules(p: &Palette) -> String {
     format!(
         r#"
 text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
@@ -79,6 +82,7 @@ pub fn render(diagram: &Diagram, sequence: &Sequence, layout: &SequenceLayout, t
     let theme_class = match theme {
         Theme::Light => "flowzap sequence theme-light",
         Theme::Dark => "flowzap sequence theme-dark",
+        Theme::Auto => "flowzap sequence theme-auto",
     };
     let mut view_box = String::from("0 0 ");
     crate::render::markup::push_number(&mut view_box, layout.width);
@@ -87,13 +91,33 @@ pub fn render(diagram: &Diagram, sequence: &Sequence, layout: &SequenceLayout, t
     out.open(
         "svg",
         &[
+            ("aria-labelledby", Text("flowzap-title flowzap-desc")),
             ("class", Text(theme_class)),
             ("font-family", Text(FONT_FAMILY)),
             ("height", Number(layout.height)),
+            ("role", Text("img")),
             ("viewBox", Composed(&view_box)),
             ("width", Number(layout.width)),
             ("xmlns", Text("http://www.w3.org/2000/svg")),
         ],
+    );
+    out.newline();
+    let (title, description) = crate::render::svg::summary(diagram);
+    out.leaf(
+        "title",
+        &[("id", Text("flowzap-title"))],
+        &format!("Sequence view of the {}", title.trim_start_matches("FlowZap ")),
+    );
+    out.newline();
+    out.leaf(
+        "desc",
+        &[("id", Text("flowzap-desc"))],
+        &format!(
+            "{} {} messages, {} frames.",
+            description,
+            sequence.messages.len(),
+            layout.frames.iter().flatten().count()
+        ),
     );
     out.newline();
     out.open("style", &[]);
