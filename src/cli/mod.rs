@@ -290,12 +290,18 @@ pub enum ThemeChoice {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The file to draw; `-` reads standard input
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    /// Write the picture here: `.png` for PNG, SVG otherwise; standard output (SVG) when absent or `-`
-    #[arg(short, long, value_name = "OUT")]
+    /// The files to draw (`-` reads standard input); a folder means every .fz and .flowzap file in it
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write the picture here: `.svg` or `.png`; standard output (SVG) when absent or `-`
+    #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
+    /// Draw every file into this folder, on every core: NAME.svg, NAME.png (see --format)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// With --out-dir: what to write for each file; repeat or separate with commas (default: svg)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<PictureFormat>,
     /// Colours
     #[arg(long, value_enum, default_value_t = ThemeChoice::Light)]
     pub theme: ThemeChoice,
@@ -308,6 +314,14 @@ pub struct RenderArgs {
     /// Pixels per SVG unit in a PNG
     #[arg(long, default_value_t = 2.0, value_parser = parse_scale)]
     pub scale: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum PictureFormat {
+    /// SVG
+    Svg,
+    /// PNG, at --scale
+    Png,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
