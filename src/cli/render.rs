@@ -78,6 +78,9 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
     }
 }
 
+/// From how many files a batch shows a progress bar.
+const PROGRESS_FROM: usize = 20;
+
 /// One file of a batch: where it is read, and its output path without
 /// extension under the output folder.
 struct Job {
@@ -195,7 +198,22 @@ fn batch(args: &RenderArgs, color: bool) -> Status {
     let mut formats = if args.format.is_empty() { vec![PictureFormat::Svg] } else { args.format.clone() };
     formats.sort();
     formats.dedup();
-    let results: Vec<(String, Status, usize)> = jobs.par_iter().map(|job| draw(args, job, &formats, color)).collect();
+    // A bar on a terminal when there is enough to wait for; never in a log.
+    let progress = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && jobs.len() >= PROGRESS_FROM)
+        .then(|| indicatif::ProgressBar::new(jobs.len() as u64));
+    let results: Vec<(String, Status, usize)> = jobs
+        .par_iter()
+        .map(|job| {
+            let drawn = draw(args, job, &formats, color);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            drawn
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     let mut status = Status::Ok;
     let (mut drawn, mut outputs) = (0, 0);
     for (said, file_status, written) in &results {
