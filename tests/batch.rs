@@ -68,3 +68,22 @@ fn the_bytes_and_the_report_do_not_depend_on_the_thread_count() {
     assert_eq!(one_report, two_report);
     assert!(one == two, "outputs differ between 1 and 2 threads");
 }
+
+#[test]
+fn compile_writes_one_definition_per_file_into_the_folder() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(dir.path().join("in")).expect("dirs");
+    std::fs::copy(fixtures_dir().join("valid/minimal.fz"), dir.path().join("in/minimal.fz")).expect("copy");
+    std::fs::copy(fixtures_dir().join("valid/insurance_claim.fz"), dir.path().join("in/claim.fz")).expect("copy");
+    std::fs::write(dir.path().join("in/broken.fz"), "l { # L\nn1: hexagon\n}\n").expect("write");
+    for (target, extension) in [("workflow-json", "workflow.json"), ("asl", "asl.json"), ("bpmn", "bpmn")] {
+        let out = format!("out-{target}");
+        let output =
+            flowzap(dir.path()).args(["compile", "--target", target, "in", "--out-dir", &out]).output().expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{target}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.ends_with(&format!("compiled 2 of 3 files into {out} (2 outputs), 1 failed\n")), "{said}");
+        let names: Vec<String> = tree(&dir.path().join(&out)).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, [format!("claim.{extension}"), format!("minimal.{extension}")]);
+    }
+}

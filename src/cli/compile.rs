@@ -7,12 +7,70 @@ use flowzap::report::render_human;
 use flowzap::{CompileOptions, Compiled};
 
 pub fn run(args: &CompileArgs, color: bool) -> Status {
-    let source = match read_text(&args.file, color) {
+    match args.files.as_slice() {
+        [file] if args.out_dir.is_none() && !file.is_dir() => single(args, file, color),
+        _ => super::batch::run(&args.files, args.out_dir.as_deref(), "compiled", "compiling", &|job| {
+            compile_one(args, job, color)
+        }),
+    }
+}
+
+/// The extension of a target's files.
+fn extension(target: flowzap::Target) -> &'static str {
+    match target {
+        flowzap::Target::WorkflowJson => "workflow.json",
+        flowzap::Target::Asl => "asl.json",
+        flowzap::Target::Bpmn => "bpmn",
+    }
+}
+
+/// One file of a batch, named after its file.
+fn compile_one(args: &CompileArgs, job: &super::batch::Job, color: bool) -> (String, Status, usize) {
+    let name = job.input.display().to_string();
+    let source = match super::io::read_input(&job.input) {
+        Ok(super::io::Input::Text(source)) => source,
+        Ok(super::io::Input::NotUtf8(source, diagnostic)) => {
+            return (render_human(&source, &[diagnostic], style(color)), Status::Findings, 0)
+        }
+        Err(message) => return (format!("error: {message}\n"), Status::Trouble, 0),
+    };
+    let options = CompileOptions {
+        name: default_name(&job.input),
+        allow_unsound: args.allow_unsound,
+        asl_resource: args.asl_resource.clone(),
+        engine: args.engine,
+    };
+    match document(&source.text).compile(args.target, &options) {
+        Ok(Compiled { text, diagnostics }) => {
+            let said =
+                if diagnostics.is_empty() { String::new() } else { render_human(&source, &diagnostics, style(color)) };
+            let path = job.output.with_extension(extension(args.target));
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| super::io::write_atomically(&path, text.as_bytes()));
+            match written {
+                Ok(()) => (said, Status::Ok, 1),
+                Err(error) => {
+                    (format!("{said}error: cannot write `{}`: {error}\n", path.display()), Status::Trouble, 0)
+                }
+            }
+        }
+        Err(diagnostics) => {
+            let report = render_human(&source, &diagnostics, style(color));
+            (format!("{report}error: `{name}` was not compiled; nothing written\n"), Status::Findings, 0)
+        }
+    }
+}
+
+/// One file, to `-o` or standard output.
+fn single(args: &CompileArgs, file: &std::path::Path, color: bool) -> Status {
+    let source = match read_text(file, color) {
         Ok(source) => source,
         Err(status) => return status,
     };
     let options = CompileOptions {
-        name: args.name.clone().unwrap_or_else(|| default_name(&args.file)),
+        name: args.name.clone().unwrap_or_else(|| default_name(file)),
         allow_unsound: args.allow_unsound,
         asl_resource: args.asl_resource.clone(),
         engine: args.engine,
@@ -22,7 +80,7 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
             if !diagnostics.is_empty() {
                 eprint!("{}", render_human(&source, &diagnostics, style(color)));
             }
-            write(args, &text)
+            write(args, file, &text)
         }
         Err(diagnostics) => {
             eprint!("{}", render_human(&source, &diagnostics, style(color)));
@@ -32,8 +90,8 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
     }
 }
 
-fn write(args: &CompileArgs, text: &str) -> Status {
-    match emit(args.output.as_deref(), text.as_bytes(), &[args.file.as_path()]) {
+fn write(args: &CompileArgs, file: &std::path::Path, text: &str) -> Status {
+    match emit(args.output.as_deref(), text.as_bytes(), &[file]) {
         Ok(()) => Status::Ok,
         Err(message) => {
             eprintln!("error: {message}");

@@ -2,6 +2,7 @@
 //! library and files, terminals and exit codes. No logic a library user would
 //! also want lives here.
 
+mod batch;
 mod check;
 mod compile;
 mod edit;
@@ -244,9 +245,12 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct CompileArgs {
-    /// The file to compile; `-` reads standard input
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// The files to compile (`-` reads standard input); a folder means every .fz and .flowzap file in it
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Compile every file into this folder, on every core: NAME.workflow.json, NAME.asl.json or NAME.bpmn
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "name"])]
+    pub out_dir: Option<PathBuf>,
     /// What to compile to
     #[arg(long, value_enum, default_value_t = Target::WorkflowJson)]
     pub target: Target,

@@ -1,9 +1,8 @@
 //! `flowzap render`: the swimlane picture or the sequence view, as SVG or PNG.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rayon::prelude::*;
-
+use super::batch::Job;
 use super::io::{emit, emit_with, read_diagram, read_input, style, write_atomically, Input};
 use super::{PictureFormat, RenderArgs, Status, ThemeChoice, View};
 use flowzap::{Refusal, Theme};
@@ -78,66 +77,6 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
     }
 }
 
-/// From how many files a batch shows a progress bar.
-const PROGRESS_FROM: usize = 20;
-
-/// One file of a batch: where it is read, and its output path without
-/// extension under the output folder.
-struct Job {
-    input: PathBuf,
-    output: PathBuf,
-}
-
-/// Every `.fz` and `.flowzap` file under `folder`, sorted, without recursion.
-fn diagrams_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut found = Vec::new();
-    let mut waiting = vec![folder.to_path_buf()];
-    while let Some(dir) = waiting.pop() {
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot read the folder `{}`: {e}", dir.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => waiting.push(path),
-                Ok(_) if path.extension().is_some_and(|x| x == "fz" || x == "flowzap") => found.push(path),
-                _ => {}
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
-fn jobs(args: &RenderArgs, out_dir: &Path) -> Result<Vec<Job>, String> {
-    let mut jobs = Vec::new();
-    for argument in &args.files {
-        if argument.as_os_str() == "-" {
-            return Err("standard input cannot be part of a batch: name the files".to_owned());
-        }
-        if argument.is_dir() {
-            for input in diagrams_in(argument)? {
-                let relative = input.strip_prefix(argument).unwrap_or(&input).with_extension("");
-                jobs.push(Job { output: out_dir.join(relative), input });
-            }
-        } else {
-            let stem = argument.file_stem().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("diagram"));
-            jobs.push(Job { output: out_dir.join(stem), input: argument.clone() });
-        }
-    }
-    let mut seen = std::collections::BTreeMap::new();
-    for job in &jobs {
-        if let Some(first) = seen.insert(job.output.clone(), job.input.clone()) {
-            return Err(format!(
-                "`{}` and `{}` would both be drawn to `{}`",
-                first.display(),
-                job.input.display(),
-                job.output.display()
-            ));
-        }
-    }
-    Ok(jobs)
-}
-
 /// Draws one file of a batch; what to say about it, its status and how
 /// many outputs it wrote.
 fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) -> (String, Status, usize) {
@@ -181,55 +120,10 @@ fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) ->
     (String::new(), Status::Ok, written)
 }
 
-/// Many files into `--out-dir`, on every core; reports and the summary in
-/// input order, so the output is the same whatever the thread count.
+/// Many files into `--out-dir`, on every core (see `batch`).
 fn batch(args: &RenderArgs, color: bool) -> Status {
-    let Some(out_dir) = args.out_dir.as_deref() else {
-        eprintln!("error: drawing several files (or a folder) needs `--out-dir DIR`");
-        return Status::Trouble;
-    };
-    let jobs = match jobs(args, out_dir) {
-        Ok(jobs) => jobs,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Status::Trouble;
-        }
-    };
     let mut formats = if args.format.is_empty() { vec![PictureFormat::Svg] } else { args.format.clone() };
     formats.sort();
     formats.dedup();
-    // A bar on a terminal when there is enough to wait for; never in a log.
-    let progress = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && jobs.len() >= PROGRESS_FROM)
-        .then(|| indicatif::ProgressBar::new(jobs.len() as u64));
-    let results: Vec<(String, Status, usize)> = jobs
-        .par_iter()
-        .map(|job| {
-            let drawn = draw(args, job, &formats, color);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-            drawn
-        })
-        .collect();
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    let mut status = Status::Ok;
-    let (mut drawn, mut outputs) = (0, 0);
-    for (said, file_status, written) in &results {
-        eprint!("{said}");
-        status = status.max(*file_status);
-        drawn += usize::from(*file_status == Status::Ok);
-        outputs += written;
-    }
-    let failed = jobs.len() - drawn;
-    eprintln!(
-        "drew {drawn} of {} file{} into {} ({outputs} output{}){}",
-        jobs.len(),
-        if jobs.len() == 1 { "" } else { "s" },
-        out_dir.display(),
-        if outputs == 1 { "" } else { "s" },
-        if failed > 0 { format!(", {failed} failed") } else { String::new() }
-    );
-    status
+    super::batch::run(&args.files, args.out_dir.as_deref(), "drew", "drawing", &|job| draw(args, job, &formats, color))
 }

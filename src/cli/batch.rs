@@ -1,0 +1,130 @@
+//! Many files at once, for `render` and `compile`: files and folders (every
+//! `.fz` and `.flowzap` file under them) into an output folder, on every
+//! core. Reports come in input order and one summary line ends the run, so
+//! what is written and said is the same whatever the thread count.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::Status;
+
+/// From how many files a batch shows a progress bar.
+const PROGRESS_FROM: usize = 20;
+
+/// One file of a batch: where it is read, and its output path without
+/// extension under the output folder.
+pub struct Job {
+    /// The file read.
+    pub input: PathBuf,
+    /// Its output path under the folder, without extension.
+    pub output: PathBuf,
+}
+
+/// Every `.fz` and `.flowzap` file under `folder`, sorted, without recursion.
+pub fn diagrams_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut waiting = vec![folder.to_path_buf()];
+    while let Some(dir) = waiting.pop() {
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("cannot read the folder `{}`: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => waiting.push(path),
+                Ok(_) if path.extension().is_some_and(|x| x == "fz" || x == "flowzap") => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
+    let mut jobs = Vec::new();
+    for argument in files {
+        if argument.as_os_str() == "-" {
+            return Err("standard input cannot be part of a batch: name the files".to_owned());
+        }
+        if argument.is_dir() {
+            for input in diagrams_in(argument)? {
+                let relative = input.strip_prefix(argument).unwrap_or(&input).with_extension("");
+                jobs.push(Job { output: out_dir.join(relative), input });
+            }
+        } else {
+            let stem = argument.file_stem().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("diagram"));
+            jobs.push(Job { output: out_dir.join(stem), input: argument.clone() });
+        }
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for job in &jobs {
+        if let Some(first) = seen.insert(job.output.clone(), job.input.clone()) {
+            return Err(format!(
+                "`{}` and `{}` would both be drawn to `{}`",
+                first.display(),
+                job.input.display(),
+                job.output.display()
+            ));
+        }
+    }
+    Ok(jobs)
+}
+
+/// Runs `work` on every file of `files` into `out_dir`; `done` and `doing`
+/// name the work in the summary and in the refusal without a folder
+/// (`drew`, `drawing`). `work` returns what to say, the file's status and
+/// how many outputs it wrote.
+pub fn run(
+    files: &[PathBuf],
+    out_dir: Option<&Path>,
+    done: &str,
+    doing: &str,
+    work: &(dyn Fn(&Job) -> (String, Status, usize) + Sync),
+) -> Status {
+    let Some(out_dir) = out_dir else {
+        eprintln!("error: {doing} several files (or a folder) needs `--out-dir DIR`");
+        return Status::Trouble;
+    };
+    let jobs = match jobs(files, out_dir) {
+        Ok(jobs) => jobs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    };
+    // A bar on a terminal when there is enough to wait for; never in a log.
+    let progress = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && jobs.len() >= PROGRESS_FROM)
+        .then(|| indicatif::ProgressBar::new(jobs.len() as u64));
+    let results: Vec<(String, Status, usize)> = jobs
+        .par_iter()
+        .map(|job| {
+            let result = work(job);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut status = Status::Ok;
+    let (mut succeeded, mut outputs) = (0, 0);
+    for (said, file_status, written) in &results {
+        eprint!("{said}");
+        status = status.max(*file_status);
+        succeeded += usize::from(*file_status == Status::Ok);
+        outputs += written;
+    }
+    let failed = jobs.len() - succeeded;
+    eprintln!(
+        "{done} {succeeded} of {} file{} into {} ({outputs} output{}){}",
+        jobs.len(),
+        if jobs.len() == 1 { "" } else { "s" },
+        out_dir.display(),
+        if outputs == 1 { "" } else { "s" },
+        if failed > 0 { format!(", {failed} failed") } else { String::new() }
+    );
+    status
+}
