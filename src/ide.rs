@@ -4,9 +4,11 @@
 //! may be typed next (completion) and the outline (symbols). The language
 //! server (`flowzap lsp`) is a thin protocol layer over these.
 
-use crate::analysis::{Join, Kind, Split};
+use crate::analysis::{Join, Split};
 use crate::document::Document;
-use crate::syntax::ast::{Endpoint, Item, Statement};
+use compact_str::CompactString;
+
+use crate::syntax::ast::{Item, Spanned, Statement};
 use crate::syntax::Span;
 
 /// What an id names.
@@ -31,8 +33,10 @@ pub struct Occurrence {
     pub is_declaration: bool,
 }
 
-fn endpoint(end: &Endpoint, out: &mut Vec<Occurrence>) {
-    if let Some(prefix) = &end.lane_prefix {
+/// A node reference as written in an edge end or a loop member: the lane
+/// prefix, if any, then the node id.
+fn reference(prefix: Option<&Spanned<CompactString>>, node: &Spanned<CompactString>, out: &mut Vec<Occurrence>) {
+    if let Some(prefix) = prefix {
         out.push(Occurrence {
             named: Named::Lane,
             id: prefix.value.to_string(),
@@ -40,12 +44,7 @@ fn endpoint(end: &Endpoint, out: &mut Vec<Occurrence>) {
             is_declaration: false,
         });
     }
-    out.push(Occurrence {
-        named: Named::Node,
-        id: end.node.value.to_string(),
-        span: end.node.span,
-        is_declaration: false,
-    });
+    out.push(Occurrence { named: Named::Node, id: node.value.to_string(), span: node.span, is_declaration: false });
 }
 
 fn statement(statement: &Statement, out: &mut Vec<Occurrence>) {
@@ -57,25 +56,13 @@ fn statement(statement: &Statement, out: &mut Vec<Occurrence>) {
             is_declaration: true,
         }),
         Statement::Edge(edge) => {
-            endpoint(&edge.source, out);
-            endpoint(&edge.target, out);
+            for end in [&edge.source, &edge.target] {
+                reference(end.lane_prefix.as_ref(), &end.node, out);
+            }
         }
         Statement::Loop(stmt) => {
             for member in &stmt.members {
-                if let Some(prefix) = &member.lane_prefix {
-                    out.push(Occurrence {
-                        named: Named::Lane,
-                        id: prefix.value.to_string(),
-                        span: prefix.span,
-                        is_declaration: false,
-                    });
-                }
-                out.push(Occurrence {
-                    named: Named::Node,
-                    id: member.node.value.to_string(),
-                    span: member.node.span,
-                    is_declaration: false,
-                });
+                reference(member.lane_prefix.as_ref(), &member.node, out);
             }
         }
         Statement::LineComment(_) | Statement::HashComment(_) => {}
@@ -151,10 +138,6 @@ pub fn rename(text: &str, offset: usize, new_name: &str) -> Result<Vec<Span>, St
     Ok(all.iter().filter(|o| o.named == here.named && o.id == here.id).map(|o| o.span).collect())
 }
 
-fn kind_text(kind: Kind) -> &'static str {
-    kind.name()
-}
-
 /// What the id at `offset` is, in Markdown: a node's shape, lane, label
 /// and its role in the flow; a lane's label and node count.
 pub fn hover(document: &Document, offset: usize) -> Option<(Span, String)> {
@@ -187,7 +170,7 @@ pub fn hover(document: &Document, offset: usize) -> Option<(Span, String)> {
                 let join = analysis.joins.get(index).map(|j| j.join);
                 let mut said = Vec::new();
                 if let Some(role) = role {
-                    said.push(kind_text(role.kind).to_owned());
+                    said.push(role.kind.name().to_owned());
                     match role.split {
                         Split::Parallel => said.push("forks: every outgoing edge runs".to_owned()),
                         Split::Exclusive => said.push("decides: one outgoing edge runs".to_owned()),

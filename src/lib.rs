@@ -80,19 +80,24 @@ pub fn load(text: &str) -> Loaded {
 /// [`load`] with other bounds than the default ones. A file over the node
 /// limit is refused before it is resolved.
 pub fn load_within(text: &str, limits: &limits::Limits) -> Loaded {
+    // The syntax tree is dropped here: everything later works on the
+    // model, and on large files the tree is the larger of the two.
+    load_with_syntax(text, limits).0
+}
+
+/// [`load_within`], keeping the syntax tree for what needs the file as
+/// written (the comments `fmt` keeps), so the text is read once.
+pub(crate) fn load_with_syntax(text: &str, limits: &limits::Limits) -> (Loaded, syntax::ast::SourceFile) {
     let parsed = syntax::parse(text);
     let mut diagnostics = parsed.diagnostics;
     if let Some(too_many) = limits::too_many_nodes(&parsed.file, limits) {
         diagnostics.push(too_many);
         diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
-        return Loaded { diagram: Diagram::new(), diagnostics };
+        return (Loaded { diagram: Diagram::new(), diagnostics }, parsed.file);
     }
     let (diagram, resolve_diagnostics) = model::resolve(&parsed.file);
     diagnostics.extend(resolve_diagnostics);
     limits::long_labels(&diagram, limits, &mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.span.start, diagnostic.code));
-    // The syntax tree is dropped here: everything later works on the
-    // model, and on large files the tree is the larger of the two.
-    drop(parsed.file);
-    Loaded { diagram, diagnostics }
+    (Loaded { diagram, diagnostics }, parsed.file)
 }

@@ -71,6 +71,21 @@ fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// What a job says when its file cannot be read: what to say, its status, no output.
+pub type Unread = (String, Status, usize);
+
+/// A job's file as text, or what to say about it: the batch twin of
+/// `io::read_text`, which prints at once where a batch must wait its turn.
+pub fn read(job: &Job, color: bool) -> Result<flowzap::report::SourceText, Unread> {
+    match super::io::read_input(&job.input) {
+        Ok(super::io::Input::Text(source)) => Ok(source),
+        Ok(super::io::Input::NotUtf8(source, diagnostic)) => {
+            Err((flowzap::report::render_human(&source, &[diagnostic], super::io::style(color)), Status::Findings, 0))
+        }
+        Err(message) => Err((format!("error: {message}\n"), Status::Trouble, 0)),
+    }
+}
+
 /// Runs `work` on every file of `files` into `out_dir`; `done` and `doing`
 /// name the work in the summary and in the refusal without a folder
 /// (`drew`, `drawing`). `work` returns what to say, the file's status and

@@ -27,12 +27,9 @@ fn extension(target: flowzap::Target) -> &'static str {
 /// One file of a batch, named after its file.
 fn compile_one(args: &CompileArgs, job: &super::batch::Job, color: bool) -> (String, Status, usize) {
     let name = job.input.display().to_string();
-    let source = match super::io::read_input(&job.input) {
-        Ok(super::io::Input::Text(source)) => source,
-        Ok(super::io::Input::NotUtf8(source, diagnostic)) => {
-            return (render_human(&source, &[diagnostic], style(color)), Status::Findings, 0)
-        }
-        Err(message) => return (format!("error: {message}\n"), Status::Trouble, 0),
+    let source = match super::batch::read(job, color) {
+        Ok(source) => source,
+        Err(unread) => return unread,
     };
     let options = CompileOptions {
         name: default_name(&job.input),

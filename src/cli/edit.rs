@@ -4,26 +4,11 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use super::io::{read_input, style, write_atomically, Input};
+use super::io::{read_text, style, write_atomically};
 use super::{ApplyArgs, DiffArgs, FixArgs, FmtArgs, Format, Status};
 use flowzap::edit::apply::{apply, Operation, Refused};
 use flowzap::edit::{diff, fix, Plain};
 use flowzap::report::{render_human, SourceText};
-
-/// A file's text, or the status to stop with (its error already said).
-fn read(path: &Path, color: bool) -> Result<SourceText, Status> {
-    match read_input(path) {
-        Ok(Input::Text(source)) => Ok(source),
-        Ok(Input::NotUtf8(source, diagnostic)) => {
-            eprint!("{}", render_human(&source, &[diagnostic], style(color)));
-            Err(Status::Findings)
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            Err(Status::Trouble)
-        }
-    }
-}
 
 fn report(source: &SourceText, diagnostics: &[flowzap::diagnostics::Diagnostic], color: bool, what: &str) -> Status {
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
@@ -55,7 +40,7 @@ pub fn fmt(args: &FmtArgs, color: bool) -> Status {
     let mut status = Status::Ok;
     let mut would_change = Vec::new();
     for path in &args.files {
-        let source = match read(path, color) {
+        let source = match read_text(path, color) {
             Ok(source) => source,
             Err(failed) => {
                 status = status.max(failed);
@@ -94,7 +79,7 @@ pub fn fmt(args: &FmtArgs, color: bool) -> Status {
 pub fn fix_files(args: &FixArgs, color: bool) -> Status {
     let mut status = Status::Ok;
     for path in &args.files {
-        let source = match read(path, color) {
+        let source = match read_text(path, color) {
             Ok(source) => source,
             Err(failed) => {
                 status = status.max(failed);
@@ -138,7 +123,7 @@ pub fn fix_files(args: &FixArgs, color: bool) -> Status {
 }
 
 fn plain(path: &Path, color: bool) -> Result<Plain, Status> {
-    let source = read(path, color)?;
+    let source = read_text(path, color)?;
     Plain::from_text(&source.text).map_err(|diagnostics| report(&source, &diagnostics, color, "not compared"))
 }
 
@@ -187,11 +172,11 @@ fn operations(text: &str) -> Result<Vec<Operation>, String> {
 }
 
 pub fn apply_patch(args: &ApplyArgs, color: bool) -> Status {
-    let source = match read(&args.file, color) {
+    let source = match read_text(&args.file, color) {
         Ok(source) => source,
         Err(failed) => return failed,
     };
-    let patch_text = match read(&args.patch, color) {
+    let patch_text = match read_text(&args.patch, color) {
         Ok(patch) => patch.text,
         Err(failed) => return failed,
     };

@@ -167,7 +167,11 @@ impl Server {
     fn publish(&self, uri: &lsp::Uri) {
         let Some(open) = self.open.get(uri.as_str()) else { return };
         let diagnostics = findings(open).iter().map(|d| to_lsp(open, uri, d)).collect();
-        let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics, version: None };
+        self.send_diagnostics(uri.clone(), diagnostics);
+    }
+
+    fn send_diagnostics(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) {
+        let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version: None };
         self.send(Message::Notification(Notification::new(
             lsp::notification::PublishDiagnostics::METHOD.to_owned(),
             params,
@@ -200,15 +204,7 @@ impl Server {
                 if let Ok(params) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params) {
                     self.open.remove(params.text_document.uri.as_str());
                     self.dirty.retain(|uri| uri != &params.text_document.uri);
-                    let cleared = lsp::PublishDiagnosticsParams {
-                        uri: params.text_document.uri,
-                        diagnostics: Vec::new(),
-                        version: None,
-                    };
-                    self.send(Message::Notification(Notification::new(
-                        lsp::notification::PublishDiagnostics::METHOD.to_owned(),
-                        cleared,
-                    )));
+                    self.send_diagnostics(params.text_document.uri, Vec::new());
                 }
             }
             _ => {}

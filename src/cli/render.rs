@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::batch::Job;
-use super::io::{emit, emit_with, read_diagram, read_input, style, write_atomically, Input};
+use super::io::{emit, emit_with, read_diagram, style, write_atomically};
 use super::{PictureFormat, RenderArgs, Status, ThemeChoice, View};
 use flowzap::{Refusal, Theme};
 
@@ -81,12 +81,9 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
 /// many outputs it wrote.
 fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) -> (String, Status, usize) {
     let name = job.input.display().to_string();
-    let source = match read_input(&job.input) {
-        Ok(Input::Text(source)) => source,
-        Ok(Input::NotUtf8(source, diagnostic)) => {
-            return (flowzap::report::render_human(&source, &[diagnostic], style(color)), Status::Findings, 0)
-        }
-        Err(message) => return (format!("error: {message}\n"), Status::Trouble, 0),
+    let source = match super::batch::read(job, color) {
+        Ok(source) => source,
+        Err(unread) => return unread,
     };
     let document = super::io::document(&source.text);
     if document.has_errors() {

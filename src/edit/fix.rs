@@ -239,12 +239,13 @@ fn renumber(plain: &mut Plain, corrections: &mut Vec<Correction>) {
 pub fn fix(text: &str) -> Result<Fixed, (Vec<Correction>, Vec<Diagnostic>, String)> {
     let mut corrections = Vec::new();
     let mut current = legacy(text, &mut corrections);
-    let mut loaded = crate::load(&current);
+    let read = |text: &str| crate::load_with_syntax(text, &crate::limits::Limits::DEFAULT);
+    let (mut loaded, mut file) = read(&current);
     for _ in 0..ROUNDS {
         match apply_fix_its(&current, &loaded.diagnostics, &mut corrections) {
             Some(next) => {
                 current = next;
-                loaded = crate::load(&current);
+                (loaded, file) = read(&current);
             }
             None => break,
         }
@@ -253,11 +254,12 @@ pub fn fix(text: &str) -> Result<Fixed, (Vec<Correction>, Vec<Diagnostic>, Strin
         let errors = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
         return Err((corrections, errors, current));
     }
-    let mut plain = match Plain::from_text(&current) {
+    let renumbering = needs_renumbering(&loaded.diagnostics);
+    let mut plain = match Plain::from_loaded(loaded, &file) {
         Ok(plain) => plain,
         Err(errors) => return Err((corrections, errors, current)),
     };
-    if needs_renumbering(&loaded.diagnostics) {
+    if renumbering {
         renumber(&mut plain, &mut corrections);
     }
     let canonical = plain.to_text();

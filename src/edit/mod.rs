@@ -204,12 +204,19 @@ impl Plain {
     /// Reads `text` with its comments; the diagnostics when it has errors
     /// (nothing is guessed for a file that does not read).
     pub fn from_text(text: &str) -> Result<Plain, Vec<Diagnostic>> {
-        let loaded = crate::load(text);
+        let (loaded, file) = crate::load_with_syntax(text, &crate::limits::Limits::DEFAULT);
+        Plain::from_loaded(loaded, &file)
+    }
+
+    /// [`Plain::from_text`] for a file already read, with its syntax tree.
+    pub(crate) fn from_loaded(
+        loaded: crate::Loaded,
+        file: &crate::syntax::ast::SourceFile,
+    ) -> Result<Plain, Vec<Diagnostic>> {
         if loaded.has_errors() {
             return Err(loaded.diagnostics);
         }
-        let parsed = crate::syntax::parse(text);
-        Ok(Plain::with_comments(&loaded.diagram, &comments_of(&parsed.file)))
+        Ok(Plain::with_comments(&loaded.diagram, &comments_of(file)))
     }
 
     /// Renames nodes all at once (old id to new id, as `new_id` says), in

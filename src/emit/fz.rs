@@ -2,25 +2,10 @@
 //! holding its nodes, then the edges leaving them, then the loops starting in
 //! it; handles always written, lane prefixes only on cross-lane targets.
 
-use crate::model::{Diagram, Edge, Loop};
+use crate::model::Diagram;
 
 /// The diagram as canonical FlowZap Code: lanes in file order, each with its nodes, then the edges
 /// from them, then its loops; the one printer of [`crate::edit::Plain::to_text`].
 pub fn to_string(diagram: &Diagram) -> String {
     crate::edit::Plain::from_diagram(diagram).to_text()
-}
-
-/// `edge` as one canonical edge statement.
-pub fn edge_line(diagram: &Diagram, edge: &Edge) -> String {
-    diagram.edge_statement(edge)
-}
-
-/// `stmt` as one `loop [condition] …` statement.
-pub fn loop_line(diagram: &Diagram, stmt: &Loop) -> String {
-    let mut line = format!("loop [{}]", stmt.condition);
-    for &member in &stmt.members {
-        line.push(' ');
-        line.push_str(&diagram.node(member).id);
-    }
-    line
 }

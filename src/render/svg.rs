@@ -71,7 +71,16 @@ const DARK: Palette = Palette {
 /// The style sheet of `theme` from the rules one palette gives, shared by
 /// both views: `auto` is the light rules, then the dark ones for viewers
 /// that prefer dark.
-pub(crate) fn themed(theme: Theme, rules: impl Fn(&Palette) -> String) -> String {
+pub(crate) fn themed(theme: Theme, view_rules: impl Fn(&Palette) -> String) -> String {
+    // The rules both views share come first: the font and the page.
+    let rules = |p: &Palette| {
+        format!(
+            "\ntext {{ font-family: \"DejaVu Sans\", Verdana, sans-serif; fill: {}; }}\n.background {{ fill: {}; }}{}",
+            p.ink,
+            p.bg,
+            view_rules(p)
+        )
+    };
     match theme {
         Theme::Light => rules(&LIGHT),
         Theme::Dark => rules(&DARK),
@@ -88,8 +97,6 @@ fn style(theme: Theme) -> String {
 fn rules(p: &Palette) -> String {
     format!(
         r#"
-text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
-.background {{ fill: {bg}; }}
 .lane-band {{ fill: {lane_a}; stroke: {rule}; stroke-width: 1; }}
 .lane-band.odd {{ fill: {lane_b}; }}
 .lane-header {{ fill: {header}; stroke: {rule}; stroke-width: 1; }}
@@ -109,7 +116,6 @@ text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
 .loop-tab {{ fill: {bg}; stroke: {frame}; stroke-width: 1.2; }}
 .loop-tag {{ font-size: 11px; fill: {muted}; }}
 "#,
-        ink = p.ink,
         bg = p.bg,
         lane_a = p.lane_a,
         lane_b = p.lane_b,
@@ -221,6 +227,7 @@ pub(crate) fn summary(diagram: &Diagram) -> (String, String) {
 }
 
 fn document(diagram: &Diagram, layout: &Layout, theme: Theme) -> Document {
+    let (title, description) = summary(diagram);
     let theme_class = match theme {
         Theme::Light => "flowzap theme-light",
         Theme::Dark => "flowzap theme-dark",
@@ -234,8 +241,8 @@ fn document(diagram: &Diagram, layout: &Layout, theme: Theme) -> Document {
         .set("font-family", FONT_FAMILY)
         .set("role", "img")
         .set("aria-labelledby", "flowzap-title flowzap-desc")
-        .add(Title::new(summary(diagram).0).set("id", "flowzap-title"))
-        .add(Description::new().add(svg::node::Text::new(summary(diagram).1)).set("id", "flowzap-desc"))
+        .add(Title::new(title).set("id", "flowzap-title"))
+        .add(Description::new().add(svg::node::Text::new(description)).set("id", "flowzap-desc"))
         .add(Style::new(style(theme)))
         .add(
             Definitions::new().add(

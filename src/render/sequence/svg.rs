@@ -17,8 +17,6 @@ fn style(theme: Theme) -> String {
 fn rules(p: &Palette) -> String {
     format!(
         r#"
-text {{ font-family: "DejaVu Sans", Verdana, sans-serif; fill: {ink}; }}
-.background {{ fill: {bg}; }}
 .participant-head {{ fill: {header}; stroke: {stroke}; stroke-width: 1.2; }}
 .participant-label {{ font-size: {head}px; font-weight: bold; text-anchor: middle; }}
 .lifeline {{ stroke: {rule}; stroke-width: 1.2; stroke-dasharray: 5 4; }}
