@@ -87,3 +87,31 @@ fn compile_writes_one_definition_per_file_into_the_folder() {
         assert_eq!(names, [format!("claim.{extension}"), format!("minimal.{extension}")]);
     }
 }
+
+/// On a terminal a batch of 20 files or more shows a progress bar (driven
+/// here through util-linux's `script`, which gives it one); in a log it
+/// never does.
+#[test]
+fn a_progress_bar_shows_on_a_terminal_only() {
+    let dir = tempfile::tempdir().expect("temp");
+    let command = format!(
+        "{} render {} --out-dir {}",
+        env!("CARGO_BIN_EXE_flowzap"),
+        fixtures_dir().join("valid").display(),
+        dir.path().join("tty").display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("util-linux's `script` runs (Debian's bsdutils)");
+    let seen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{seen}");
+    assert!(seen.contains('█'), "no progress bar on a terminal: {seen}");
+    let logged = flowzap(dir.path())
+        .arg("render")
+        .arg(fixtures_dir().join("valid"))
+        .args(["--out-dir", "log"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&logged.stderr).contains('█'));
+}

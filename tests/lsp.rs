@@ -217,6 +217,21 @@ fn an_editor_session_from_initialize_to_exit() {
         "shop { # Shop\nn1: circle label:\"Order in\"\nn2: rectangle label:\"Pack\"\nn1.handle(right) -> n2.handle(left)\n}\n"
     );
 
+    // A burst of keystrokes is diagnosed once, after its last edit.
+    for (version, letter) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 10 + version}, "contentChanges": [
+                {"range": {"start": {"line": 1, "character": 21}, "end": {"line": 1, "character": 21}}, "text": letter}
+            ]}),
+        );
+    }
+    let mut published = 0;
+    while let Ok(message) = client.messages.recv_timeout(Duration::from_millis(500)) {
+        published += usize::from(message["method"] == "textDocument/publishDiagnostics");
+    }
+    assert_eq!(published, 1, "a burst of five edits diagnosed {published} times");
+
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     let status = client.child.wait().expect("exits");
