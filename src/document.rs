@@ -279,6 +279,16 @@ impl Document {
         crate::render::png::from_svg(&svg, scale, self.limits.png_pixels).map_err(Refusal::Output)
     }
 
+    /// The swimlane picture as a one-page PDF, its labels kept as text.
+    pub fn pdf(&self, theme: Theme) -> Result<Vec<u8>, Refusal> {
+        crate::render::pdf::from_svg(self.svg(theme)?).map_err(Refusal::Output)
+    }
+
+    /// The sequence view as a one-page PDF, its labels kept as text.
+    pub fn sequence_pdf(&self, theme: Theme, order: SequenceOrder) -> Result<Vec<u8>, Refusal> {
+        crate::render::pdf::from_svg(&self.sequence_svg(theme, order)?).map_err(Refusal::Output)
+    }
+
     /// The diagram as graph JSON (`flowzap graph`).
     pub fn graph_json(&self) -> Result<String, Refusal> {
         if self.has_errors() {

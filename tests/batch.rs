@@ -34,14 +34,18 @@ fn a_folder_and_files_render_into_an_output_folder() {
     std::fs::write(dir.path().join("in/broken.fz"), "l { # L\nn1: hexagon\n}\n").expect("write");
     std::fs::copy(fixtures_dir().join("valid/insurance_claim.fz"), dir.path().join("claim.fz")).expect("copy");
     let output = flowzap(dir.path())
-        .args(["render", "in", "claim.fz", "--out-dir", "out", "--format", "svg,png"])
+        .args(["render", "in", "claim.fz", "--out-dir", "out", "--format", "svg,png,pdf"])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1), "the broken file fails the run");
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("E001") && said.ends_with("drew 3 of 4 files into out (6 outputs), 1 failed\n"), "{said}");
+    assert!(said.contains("E001") && said.ends_with("drew 3 of 4 files into out (9 outputs), 1 failed\n"), "{said}");
     let names: Vec<String> = tree(&dir.path().join("out")).into_iter().map(|(name, _)| name).collect();
-    assert_eq!(names, ["claim.png", "claim.svg", "minimal.png", "minimal.svg", "nested/retry.png", "nested/retry.svg"]);
+    let expected: Vec<String> = ["claim", "minimal", "nested/retry"]
+        .iter()
+        .flat_map(|name| ["pdf", "png", "svg"].map(|extension| format!("{name}.{extension}")))
+        .collect();
+    assert_eq!(names, expected);
     // Several inputs need a folder to go to.
     let refused = flowzap(dir.path()).args(["render", "claim.fz", "in/minimal.fz"]).output().expect("runs");
     assert_eq!(refused.status.code(), Some(2));

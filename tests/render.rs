@@ -198,16 +198,98 @@ fn the_fan_out_crosses_no_more_than_dot_ortho() {
 fn an_output_extension_render_cannot_write_is_refused() {
     let dir = tempfile::tempdir().expect("temp");
     let fixture = fixtures_dir().join("valid/minimal.fz");
-    for name in ["out.pdf", "out.jpg", "out.webp"] {
-        let output = flowzap(dir.path()).arg("render").arg(&fixture).args(["-o", name]).output().expect("runs");
+    let render = |args: &[&str]| flowzap(dir.path()).arg("render").arg(&fixture).args(args).output().expect("runs");
+    for name in ["out.jpg", "out.webp", "out.svgz"] {
+        let output = render(&["-o", name]);
         assert_eq!(output.status.code(), Some(2), "{name}");
         let said = String::from_utf8_lossy(&output.stderr);
-        assert!(said.contains("writes `.svg` and `.png`"), "{name}: {said}");
+        assert!(said.contains("writes `.svg`, `.png` and `.pdf`"), "{name}: {said}");
         assert!(!dir.path().join(name).exists(), "{name} was written");
     }
-    for name in ["out.SVG", "out.Png", "no-extension"] {
+    for name in ["out.SVG", "out.Png", "out.PDF", "no-extension"] {
         flowzap(dir.path()).arg("render").arg(&fixture).args(["-o", name]).assert().success();
     }
+    // `--format` says what an unknown extension cannot.
+    assert!(render(&["-o", "figure.out", "--format", "pdf"]).status.success());
+    let written = std::fs::read(dir.path().join("figure.out")).expect("written");
+    assert!(written.starts_with(b"%PDF-"), "PDF bytes under the name given");
+    // …but never contradicts a known one, and one picture has one format.
+    for (args, expected) in [
+        (&["-o", "x.png", "--format", "svg"][..], "contradicts the output's extension `.png`"),
+        (&["-o", "x.svg", "--format", "svg,png"][..], "one picture takes one `--format`"),
+    ] {
+        let output = render(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains(expected), "{args:?}");
+        assert!(!dir.path().join(args[1]).exists());
+    }
+    // Standard output takes the format `--format` names.
+    let piped = render(&["--format", "png"]);
+    assert!(piped.status.success());
+    assert!(piped.stdout.starts_with(b"\x89PNG"));
+}
+
+/// PDF, parsed back: one page the size of the picture, every label present
+/// as text (the bundled font embedded, so it is found and selectable), and
+/// the same bytes each time.
+#[test]
+fn pdf_output_keeps_the_labels_as_text() {
+    let dir = tempfile::tempdir().expect("temp");
+    let fixture = fixtures_dir().join("valid/insurance_claim.fz");
+    // The sequence view names lanes and messages; its messages are labelled
+    // with the node they reach.
+    for (view, name, labels) in [
+        (
+            "workflow",
+            "claim.pdf",
+            ["Policy holder", "Claims intake", "Policy active?", "Register claim", "Transfer funds"],
+        ),
+        (
+            "sequence",
+            "claim-sequence.pdf",
+            ["Policy holder", "Claims intake", "Policy active?", "File claim online", "paid"],
+        ),
+    ] {
+        flowzap(dir.path()).arg("render").arg(&fixture).args(["--view", view, "-o", name]).assert().success();
+        let bytes = std::fs::read(dir.path().join(name)).expect("written");
+        let pdf = lopdf::Document::load_mem(&bytes).expect("a PDF lopdf reads");
+        assert_eq!(pdf.get_pages().len(), 1, "{view}: one page");
+        let fonts: Vec<String> = pdf
+            .objects
+            .values()
+            .filter_map(|object| object.as_dict().ok())
+            .filter_map(|dict| {
+                dict.get(b"BaseFont").ok()?.as_name().ok().map(|n| String::from_utf8_lossy(n).into_owned())
+            })
+            .collect();
+        assert!(
+            fonts.iter().any(|font| font.ends_with("DejaVuSans")),
+            "{view}: the bundled font is embedded: {fonts:?}"
+        );
+        // pdf-extract spaces out glyphs placed one by one, so spaces are
+        // compared away.
+        let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+        let text = squeeze(&pdf_extract::extract_text_from_mem(&bytes).expect("text extracts"));
+        for label in labels {
+            assert!(text.contains(&squeeze(label)), "{view}: `{label}` not found as text in:\n{text}");
+        }
+        flowzap(dir.path()).arg("render").arg(&fixture).args(["--view", view, "-o", "again.pdf"]).assert().success();
+        assert_eq!(bytes, std::fs::read(dir.path().join("again.pdf")).expect("written"), "{view}: deterministic");
+    }
+    // The page is the picture's size (one SVG unit to one point).
+    let svg = flowzap::Document::new(std::fs::read_to_string(&fixture).expect("fixture"))
+        .svg(flowzap::Theme::Light)
+        .expect("draws")
+        .to_owned();
+    let parsed = roxmltree::Document::parse(&svg).expect("xml");
+    let pdf = lopdf::Document::load(dir.path().join("claim.pdf")).expect("reads");
+    let page = pdf.get_pages()[&1];
+    let media_box =
+        pdf.get_dictionary(page).expect("page").get(b"MediaBox").expect("MediaBox").as_array().expect("array");
+    let number =
+        |object: &lopdf::Object| object.as_float().map(f64::from).or_else(|_| object.as_i64().map(|i| i as f64));
+    let width = number(&media_box[2]).expect("width");
+    assert!((width - num(&parsed.root_element(), "width")).abs() < 1.0, "page width {width}");
 }
 
 /// Screen readers: the picture is an image titled and described from the

@@ -297,13 +297,14 @@ pub struct RenderArgs {
     /// The files to draw (`-` reads standard input); a folder means every .fz and .flowzap file in it
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Write the picture here: `.svg` or `.png`; standard output (SVG) when absent or `-`
+    /// Write the picture here: `.svg`, `.png` or `.pdf`; standard output (SVG) when absent or `-`
     #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
-    /// Draw every file into this folder, on every core: NAME.svg, NAME.png (see --format)
+    /// Draw every file into this folder, on every core: NAME.svg, NAME.png, NAME.pdf (see --format)
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// With --out-dir: what to write for each file; repeat or separate with commas (default: svg)
+    /// What to write: the format of -o or standard output, whatever its extension; with --out-dir,
+    /// one or more (repeat or separate with commas). Default: from -o's extension, else svg
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<PictureFormat>,
     /// Colours
@@ -326,6 +327,26 @@ pub enum PictureFormat {
     Svg,
     /// PNG, at --scale
     Png,
+    /// PDF, one page, labels kept as text
+    Pdf,
+}
+
+impl PictureFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            PictureFormat::Svg => "svg",
+            PictureFormat::Png => "png",
+            PictureFormat::Pdf => "pdf",
+        }
+    }
+
+    /// The format an output file's extension names, if render writes it.
+    pub fn of_path(path: &std::path::Path) -> Option<Self> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        [PictureFormat::Svg, PictureFormat::Png, PictureFormat::Pdf]
+            .into_iter()
+            .find(|format| format.extension() == extension)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

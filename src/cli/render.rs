@@ -22,51 +22,73 @@ fn theme_of(args: &RenderArgs) -> Theme {
     }
 }
 
+/// The one format of a single file's picture: `--format` when given, else
+/// the output's extension, else SVG. A known extension that contradicts
+/// `--format`, or one render cannot write, is refused before anything is drawn.
+fn single_format(args: &RenderArgs) -> Result<PictureFormat, String> {
+    let output = args.output.as_deref().filter(|path| path.as_os_str() != "-");
+    let named = output.and_then(PictureFormat::of_path);
+    let unwritable = output.and_then(|path| path.extension()).filter(|_| named.is_none());
+    match args.format.as_slice() {
+        [] => match unwritable {
+            Some(other) => Err(format!(
+                "flowzap render cannot write `.{}` files; it writes `.svg`, `.png` and `.pdf` (or SVG to standard \
+                 output), or say the format with `--format svg|png|pdf`",
+                other.to_string_lossy()
+            )),
+            None => Ok(named.unwrap_or(PictureFormat::Svg)),
+        },
+        [format] => match named {
+            Some(named) if named != *format => Err(format!(
+                "`--format {}` contradicts the output's extension `.{}`",
+                format.extension(),
+                named.extension()
+            )),
+            _ => Ok(*format),
+        },
+        _ => Err("one picture takes one `--format`; several need `--out-dir DIR`".to_owned()),
+    }
+}
+
 /// One file, to `-o` or standard output.
 fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
+    let format = match single_format(args) {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    };
+    let to_stdout = args.output.as_deref().is_none_or(|path| path.as_os_str() == "-");
+    if to_stdout && format != PictureFormat::Svg && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        eprintln!(
+            "error: a {} picture is not for a terminal; write it to a file with `-o FILE.{}` or redirect standard output",
+            format.extension().to_uppercase(),
+            format.extension()
+        );
+        return Status::Trouble;
+    }
     let document = match read_diagram(file, color, "nothing drawn") {
         Ok(read) => read,
         Err(status) => return status,
     };
-    let theme = theme_of(args);
-    let extension = args.output.as_deref().filter(|path| path.as_os_str() != "-").and_then(|path| path.extension());
-    let wants_png = extension.is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
     if let Some(output) = args.output.as_deref().filter(|path| path.as_os_str() != "-") {
         if let Err(message) = super::io::refuse_overwriting_inputs(output, &[file]) {
             eprintln!("error: {message}");
             return Status::Trouble;
         }
     }
-    // Any other extension would get SVG bytes it does not announce.
-    if let Some(other) = extension.filter(|ext| !ext.eq_ignore_ascii_case("png") && !ext.eq_ignore_ascii_case("svg")) {
-        eprintln!(
-            "error: flowzap render cannot write `.{}` files; it writes `.svg` and `.png` (or SVG to standard output)",
-            other.to_string_lossy()
-        );
-        return Status::Trouble;
-    }
     let inputs = [file];
-    let written = if args.view == View::Sequence {
-        let picture = if wants_png {
-            document.sequence_png(theme, args.order.library(), args.scale)
-        } else {
-            document.sequence_svg(theme, args.order.library()).map(String::into_bytes)
-        };
-        match picture {
-            Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
-            Err(Refusal::Output(message)) => Err(message),
-            Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
-        }
-    } else if wants_png {
-        match document.png(theme, args.scale) {
+    let written = if format == PictureFormat::Svg && args.view == View::Workflow {
+        // Written as it is drawn: a large picture is never held whole.
+        emit_with(args.output.as_deref(), &inputs, &mut |out| document.write_svg(theme_of(args), out))
+    } else {
+        match picture(args, &document, format) {
             Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
             Err(Refusal::Output(message)) => Err(message),
             // read_diagram refused files with errors already.
             Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
         }
-    } else {
-        // Written as it is drawn: a large picture is never held whole.
-        emit_with(args.output.as_deref(), &inputs, &mut |out| document.write_svg(theme, out))
     };
     match written {
         Ok(()) => Status::Ok,
@@ -74,6 +96,19 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
             eprintln!("error: {message}");
             Status::Trouble
         }
+    }
+}
+
+/// The picture `args` ask for, in `format`.
+fn picture(args: &RenderArgs, document: &flowzap::Document, format: PictureFormat) -> Result<Vec<u8>, Refusal> {
+    let (theme, order) = (theme_of(args), args.order.library());
+    match (format, args.view) {
+        (PictureFormat::Svg, View::Workflow) => document.svg(theme).map(|svg| svg.as_bytes().to_vec()),
+        (PictureFormat::Svg, View::Sequence) => document.sequence_svg(theme, order).map(String::into_bytes),
+        (PictureFormat::Png, View::Workflow) => document.png(theme, args.scale),
+        (PictureFormat::Png, View::Sequence) => document.sequence_png(theme, order, args.scale),
+        (PictureFormat::Pdf, View::Workflow) => document.pdf(theme),
+        (PictureFormat::Pdf, View::Sequence) => document.sequence_pdf(theme, order),
     }
 }
 
@@ -90,19 +125,10 @@ fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) ->
         let report = flowzap::report::render_human(&source, document.diagnostics(), style(color));
         return (format!("{report}error: `{name}` has errors; nothing drawn\n"), Status::Findings, 0);
     }
-    let theme = theme_of(args);
-    let order = args.order.library();
     let mut written = 0;
     for format in formats {
-        let (picture, extension) = match (format, args.view) {
-            (PictureFormat::Svg, View::Workflow) => (document.svg(theme).map(|svg| svg.as_bytes().to_vec()), "svg"),
-            (PictureFormat::Svg, View::Sequence) => {
-                (document.sequence_svg(theme, order).map(String::into_bytes), "svg")
-            }
-            (PictureFormat::Png, View::Workflow) => (document.png(theme, args.scale), "png"),
-            (PictureFormat::Png, View::Sequence) => (document.sequence_png(theme, order, args.scale), "png"),
-        };
-        let path = job.output.with_extension(extension);
+        let path = job.output.with_extension(format.extension());
+        let picture = picture(args, &document, *format);
         let result = picture.map_err(|refusal| refusal.to_string()).and_then(|bytes| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;

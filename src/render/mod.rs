@@ -1,5 +1,6 @@
 //! Drawing a layout: SVG, and PNG from the SVG.
 pub(crate) mod markup;
+pub mod pdf;
 pub mod png;
 pub mod sequence;
 pub mod svg;

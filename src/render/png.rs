@@ -45,15 +45,20 @@ pub fn check_size(width: f64, height: f64, scale: f32, max_pixels: u64) -> Resul
     }
 }
 
+/// `svg` read by usvg with the bundled font, for PNG and PDF alike.
+pub(crate) fn read_svg(svg: &str) -> Result<usvg::Tree, String> {
+    let mut options = usvg::Options { font_family: FONT_FAMILY.to_owned(), ..usvg::Options::default() };
+    options.fontdb_mut().load_font_data(FONT.to_vec());
+    usvg::Tree::from_str(svg, &options).map_err(|error| format!("cannot read the SVG: {error}"))
+}
+
 /// Rasterises `svg` at `scale` pixels per unit, refusing pictures of more
 /// than `max_pixels` pixels before anything is built.
 pub fn from_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, String> {
     if let Some((width, height)) = declared_size(svg) {
         check_size(width, height, scale, max_pixels)?;
     }
-    let mut options = usvg::Options { font_family: FONT_FAMILY.to_owned(), ..usvg::Options::default() };
-    options.fontdb_mut().load_font_data(FONT.to_vec());
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|error| format!("cannot read the SVG: {error}"))?;
+    let tree = read_svg(svg)?;
     let size = tree.size().to_int_size().scale_by(scale).ok_or("the picture has no size")?;
     let pixels = u64::from(size.width()) * u64::from(size.height());
     if pixels > max_pixels {
