@@ -119,3 +119,45 @@ fn a_progress_bar_shows_on_a_terminal_only() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&logged.stderr).contains('█'));
 }
+
+/// `check` and `lint` take folders too, on every core: the report is the
+/// files' reports in input order, then a total, the same for any number of
+/// threads; a file that cannot be read is said and the others still checked.
+#[test]
+fn check_and_lint_take_folders_on_every_core() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(dir.path().join("in/nested")).expect("dirs");
+    for name in ["minimal", "loop_retry", "insurance_claim", "fan_out_and_in"] {
+        std::fs::copy(fixtures_dir().join(format!("valid/{name}.fz")), dir.path().join(format!("in/{name}.fz")))
+            .expect("copy");
+    }
+    std::fs::write(dir.path().join("in/nested/broken.flowzap"), "l { # L\nn1: hexagon\n}\n").expect("write");
+    for (command, total) in [
+        ("check", "checked 6 files: 1 error, 0 warnings (2 files failed)\n"),
+        ("lint", "linted 6 files: 1 error, 1 warning (2 files failed)\n"),
+    ] {
+        let run = |threads: &str, format: &str| {
+            flowzap(dir.path())
+                .env("RAYON_NUM_THREADS", threads)
+                .args([command, "in", "missing.fz", "--format", format])
+                .output()
+                .expect("runs")
+        };
+        let one = run("1", "human");
+        assert_eq!(one.status.code(), Some(2), "an unreadable file is the worst status");
+        let said = String::from_utf8_lossy(&one.stdout);
+        let order: Vec<&str> =
+            said.lines().filter_map(|line| line.split(": ").next()).filter(|f| f.starts_with("in/")).collect();
+        assert!(said.contains("E001"), "{said}");
+        assert!(said.ends_with(total), "{said}");
+        assert!(order.windows(2).all(|pair| pair[0] <= pair[1]), "input order: {order:?}");
+        assert!(String::from_utf8_lossy(&one.stderr).contains("cannot read `missing.fz`"));
+        for format in ["human", "json"] {
+            let (first, second) = (run("1", format), run("2", format));
+            assert_eq!(first.stdout, second.stdout, "{command} --format {format}: the same for 1 and 2 threads");
+            assert_eq!(first.stderr, second.stderr);
+        }
+        let json: serde_json::Value = serde_json::from_slice(&run("2", "json").stdout).expect("json");
+        assert_eq!(json["files"].as_array().map(Vec::len), Some(5), "every readable file summarised");
+    }
+}

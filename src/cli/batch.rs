@@ -86,6 +86,28 @@ pub fn read(job: &Job, color: bool) -> Result<flowzap::report::SourceText, Unrea
     }
 }
 
+/// `work` on every item on every core, the results in the items' order,
+/// with a progress bar on a terminal when there is enough to wait for
+/// (never in a log).
+pub fn in_order<Item: Sync, Done: Send>(items: &[Item], work: &(dyn Fn(&Item) -> Done + Sync)) -> Vec<Done> {
+    let progress = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && items.len() >= PROGRESS_FROM)
+        .then(|| indicatif::ProgressBar::new(items.len() as u64));
+    let results = items
+        .par_iter()
+        .map(|item| {
+            let result = work(item);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    results
+}
+
 /// Runs `work` on every file of `files` into `out_dir`; `done` and `doing`
 /// name the work in the summary and in the refusal without a folder
 /// (`drew`, `drawing`). `work` returns what to say, the file's status and
@@ -108,22 +130,7 @@ pub fn run(
             return Status::Trouble;
         }
     };
-    // A bar on a terminal when there is enough to wait for; never in a log.
-    let progress = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && jobs.len() >= PROGRESS_FROM)
-        .then(|| indicatif::ProgressBar::new(jobs.len() as u64));
-    let results: Vec<(String, Status, usize)> = jobs
-        .par_iter()
-        .map(|job| {
-            let result = work(job);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-            result
-        })
-        .collect();
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
+    let results = in_order(&jobs, work);
     let mut status = Status::Ok;
     let (mut succeeded, mut outputs) = (0, 0);
     for (said, file_status, written) in &results {

@@ -52,6 +52,13 @@ fn single_format(args: &RenderArgs) -> Result<PictureFormat, String> {
 
 /// One file, to `-o` or standard output.
 fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
+    // Said first: it is the real mistake behind `-o input.fz`.
+    if let Some(output) = args.output.as_deref().filter(|path| path.as_os_str() != "-") {
+        if let Err(message) = super::io::refuse_overwriting_inputs(output, &[file]) {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    }
     let format = match single_format(args) {
         Ok(format) => format,
         Err(message) => {
@@ -72,12 +79,6 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
         Ok(read) => read,
         Err(status) => return status,
     };
-    if let Some(output) = args.output.as_deref().filter(|path| path.as_os_str() != "-") {
-        if let Err(message) = super::io::refuse_overwriting_inputs(output, &[file]) {
-            eprintln!("error: {message}");
-            return Status::Trouble;
-        }
-    }
     let inputs = [file];
     let written = if format == PictureFormat::Svg && args.view == View::Workflow {
         // Written as it is drawn: a large picture is never held whole.
