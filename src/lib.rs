@@ -43,6 +43,7 @@ pub mod emit;
 pub mod ide;
 pub mod layout;
 pub mod limits;
+pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -113,6 +113,43 @@ fn sequence_views_load_in_headless_chromium() {
     }
 }
 
+/// The fixture book built by mdBook with `flowzap mdbook`, its pages opened
+/// in Chromium: every picture drawn at a size, its nodes or messages there,
+/// its title found by id, its theme's colours applied, and the book's own
+/// heading untouched by the pictures' style rules. Screenshots land in
+/// target/screenshots as mdbook-PAGE.png.
+#[test]
+#[ignore = "needs mdBook, Chromium and npm playwright-core; tests/run-all.sh installs and runs them"]
+fn a_book_with_diagrams_reads_in_headless_chromium() {
+    let dir = tempfile::tempdir().expect("temp");
+    let built = common::mdbook::build_book(dir.path(), &[]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let pages = [dir.path().join("book/service.html"), dir.path().join("book/recipes/desserts.html")];
+    let paths: Vec<&std::ffi::OsStr> = pages.iter().map(|page| page.as_os_str()).collect();
+    let lines = run_in_chromium("mdbook.mjs", &["playwright-core"], &paths);
+    assert_eq!(lines.len(), 2);
+    for seen in &lines {
+        assert_eq!(seen["errors"].as_array().map(Vec::len), Some(0), "{seen}");
+        assert_eq!(seen["codeBlocks"].as_u64(), Some(0), "a flowzap block left as code: {seen}");
+        assert_eq!(seen["headingColor"].as_str(), Some("rgb(0, 0, 0)"), "the page's own text restyled: {seen}");
+    }
+    let pictures = |page: usize| lines[page]["pictures"].as_array().cloned().unwrap_or_default();
+    let (service, desserts) = (pictures(0), pictures(1));
+    assert_eq!(service.len(), 2, "{service:?}");
+    assert_eq!(desserts.len(), 1, "{desserts:?}");
+    for picture in service.iter().chain(&desserts) {
+        assert!(picture["width"].as_f64().unwrap_or(0.0) > 100.0, "{picture}");
+        assert!(picture["height"].as_f64().unwrap_or(0.0) > 100.0, "{picture}");
+        assert_eq!(picture["titled"], Value::Bool(true), "{picture}");
+    }
+    assert_eq!(service[0]["nodes"].as_u64(), Some(5));
+    assert_eq!(service[1]["messages"].as_u64(), Some(2));
+    // Light shapes by default (Chromium here prefers light), dark where the
+    // block asks for it, each picture by its own rules.
+    assert_eq!(service[0]["shapeFill"].as_str(), Some("rgb(255, 255, 255)"));
+    assert_eq!(desserts[0]["shapeFill"].as_str(), Some("rgb(31, 41, 55)"));
+}
+
 /// Compiled BPMN files opened in bpmn-js, the viewer inside Camunda
 /// Modeler and bpmn.io: imported with no warnings, with one drawn shape per
 /// `BPMNShape` (pool, lanes, events, tasks, gateways) and one connection per

@@ -120,6 +120,16 @@ if ! command -v nvim >/dev/null 2>&1 && [ -z "${NVIM:-}" ]; then
     install_debian neovim "the editor test" "or set NVIM=/path/to/nvim"
 fi
 
+# The mdBook test builds a tiny book with mdBook from crates.io, pinned,
+# installed once into .tools/mdbook (about a minute, cold).
+mdbook_tools=.tools/mdbook
+wanted_mdbook="mdbook@0.5.4 --no-default-features"
+if [ "$(cat "$mdbook_tools/.installed" 2>/dev/null)" != "$wanted_mdbook" ]; then
+    echo "== installing mdBook into $mdbook_tools (at ${SECONDS} s)"
+    cargo install --quiet --locked --no-default-features --root "$mdbook_tools" mdbook@0.5.4
+    echo "$wanted_mdbook" > "$mdbook_tools/.installed"
+fi
+
 # Snapshots must match what is committed; never write new ones here.
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

@@ -19,6 +19,17 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Whether reports written to standard error are coloured.
+pub fn use_color_on_stderr(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stderr().is_terminal()
+        }
+    }
+}
+
 pub fn style(color: bool) -> Style {
     let width = std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).unwrap_or(100);
     Style { color, unicode: true, width }

@@ -11,6 +11,7 @@ mod io;
 mod lint;
 mod lsp;
 mod mcp;
+mod mdbook;
 mod render;
 mod serve;
 mod validate;
@@ -143,6 +144,20 @@ pub enum Command {
     },
     /// Print the manual page (roff): `flowzap man > flowzap.1; man ./flowzap.1`
     Man,
+    /// An mdBook preprocessor drawing ```flowzap code blocks as inline SVG (see book.toml in docs/cli.md)
+    Mdbook {
+        #[command(subcommand)]
+        question: Option<MdbookQuestion>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MdbookQuestion {
+    /// Exit 0 when the pictures suit the renderer (`html`), 1 otherwise; mdBook asks this
+    Supports {
+        /// The renderer mdBook names
+        renderer: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -493,6 +508,8 @@ pub fn run(cli: Cli) -> Status {
             clap_complete::generate(shell, &mut command, "flowzap", &mut std::io::stdout());
             Status::Ok
         }
+        Command::Mdbook { question: Some(MdbookQuestion::Supports { renderer }) } => mdbook::supports(&renderer),
+        Command::Mdbook { question: None } => mdbook::run(io::use_color_on_stderr(cli.color)),
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {

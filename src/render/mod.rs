@@ -1,4 +1,5 @@
 //! Drawing a layout: SVG, and PNG from the SVG.
+pub mod embed;
 pub(crate) mod markup;
 pub mod pdf;
 pub mod png;

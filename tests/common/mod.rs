@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod dot;
+pub mod mdbook;
 pub mod quality;
 pub mod sequence_quality;
 
