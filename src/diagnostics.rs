@@ -304,7 +304,16 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         }
     }
     best.filter(|(candidate, score)| {
-        *score >= 0.8 || strsim::damerau_levenshtein(&wanted_lower, &candidate.to_lowercase()) <= 1
+        let candidate_lower = candidate.to_lowercase();
+        // `n9` and `n1`, `step12` and `step13`: names that differ only in
+        // their numbers are numbered siblings, not typos of each other.
+        let letters = |name: &str| name.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+        if letters(&wanted_lower) == letters(&candidate_lower) {
+            return false;
+        }
+        // One edit in a name of three letters or fewer is another name.
+        *score >= 0.8
+            || (wanted_lower.chars().count() >= 4 && strsim::damerau_levenshtein(&wanted_lower, &candidate_lower) <= 1)
     })
     .map(|(candidate, _)| candidate)
 }
@@ -351,7 +360,11 @@ mod tests {
         assert_eq!(closest("rect", ["circle", "rectangle", "diamond", "taskbox"]), Some("rectangle"));
         assert_eq!(closest("rigth", ["left", "right", "top", "bottom"]), Some("right"));
         assert_eq!(closest("zzz", ["left", "right", "top", "bottom"]), None);
-        assert_eq!(closest("n12", ["n1", "n2", "n13"]), Some("n1"));
+        assert_eq!(closest("n12", ["n1", "n2", "n13"]), None, "numbered siblings");
+        assert_eq!(closest("n9", ["n1", "n2"]), None);
+        assert_eq!(closest("kitchn", ["kitchen", "bar"]), Some("kitchen"));
+        assert_eq!(closest("ab", ["xb"]), None, "too short for one edit to be a typo");
+        assert_eq!(closest("n1x", ["n1"]), Some("n1"));
     }
 }
 

@@ -185,8 +185,11 @@ fn validate_json_points_into_the_json() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
-    let findings: Value = serde_json::from_slice(&output.stdout).expect("json");
-    let found: Vec<(String, u64, u64)> = findings
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    // The shape `check --format json` has.
+    assert_eq!(report["files"][0]["file"], "<stdin>");
+    assert!(report["files"][0]["errors"].as_u64().unwrap_or(0) >= 6, "{report}");
+    let found: Vec<(String, u64, u64)> = report["diagnostics"]
         .as_array()
         .expect("array")
         .iter()
@@ -215,7 +218,8 @@ fn validate_json_points_into_the_json() {
         .write_stdin("{\n  \"name\": ,\n}")
         .output()
         .expect("runs");
-    let findings: Value = serde_json::from_slice(&syntax.stdout).expect("json");
+    let report: Value = serde_json::from_slice(&syntax.stdout).expect("json");
+    let findings = &report["diagnostics"];
     assert_eq!(findings[0]["code"], "E026");
     assert_eq!((findings[0]["line"].as_u64(), findings[0]["column"].as_u64()), (Some(2), Some(11)));
 }

@@ -29,9 +29,21 @@ struct Watch {
 
 impl Watch {
     fn start(dir: &Path, args: &[&str]) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flowzap"))
-            .arg("watch")
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_flowzap"));
+        command.arg("watch").args(args);
+        Watch::spawn(command, dir)
+    }
+
+    /// `flowzap watch ARGS` started by `sh` with SIGINT ignored, as a
+    /// script's background job starts it.
+    fn start_with_sigint_ignored(dir: &Path, args: &str) -> Watch {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(format!("trap '' INT; exec '{}' watch {args}", env!("CARGO_BIN_EXE_flowzap")));
+        Watch::spawn(command, dir)
+    }
+
+    fn spawn(mut command: Command, dir: &Path) -> Watch {
+        let mut child = command
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -89,9 +101,13 @@ impl Watch {
         read
     }
 
-    fn interrupt(mut self) -> (std::process::ExitStatus, Vec<String>) {
+    fn interrupt(self) -> (std::process::ExitStatus, Vec<String>) {
+        self.signal("-INT")
+    }
+
+    fn signal(mut self, signal: &str) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+        let sent = Command::new("kill").args([signal, &pid]).status().expect("kill runs");
         assert!(sent.success());
         let deadline = Instant::now() + WAIT;
         loop {
@@ -99,7 +115,7 @@ impl Watch {
                 let rest = self.drain(Duration::from_millis(200));
                 return (status, rest);
             }
-            assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
+            assert!(Instant::now() < deadline, "watch did not stop on {signal}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -433,4 +449,71 @@ fn watch_writes_bpmn_for_the_engine_asked_for() {
     assert!(!bpmn.contains("camunda:historyTimeToLive"), "{bpmn}");
     let (status, _) = watch.interrupt();
     assert!(status.success(), "{status:?}");
+}
+
+/// watch fails as every command fails, before it starts watching: exit 2
+/// and a sentence, for a file that does not exist, a folder given as the
+/// file, and a missing output folder however `-o` names it.
+#[test]
+fn watch_refuses_what_it_cannot_watch_or_write() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Triage")).expect("write");
+    std::fs::create_dir(dir.path().join("folder")).expect("folder");
+    for (args, said) in [
+        (&["never.fz"][..], "cannot read `never.fz`: no such file"),
+        (&["folder"][..], "`folder` is a folder; watch takes .fz files"),
+        (&["desk.fz", "-o", "missing/"][..], "the output folder `missing"),
+        (&["desk.fz", "-o", "missing/desk.svg"][..], "the output folder `missing` does not exist"),
+        (&["desk.fz", "--target", "svg,bpmn", "-o", "missing"][..], "the output folder `missing` does not exist"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_flowzap"))
+            .arg("watch")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(!dir.path().join("missing").exists(), "{args:?} created the folder");
+    }
+}
+
+/// A first build that fails keeps nothing, and says so; a write that fails
+/// is a write failure, not a diagram that "does not build".
+#[test]
+fn watch_says_what_it_kept_and_why_it_wrote_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path().join("desk.fz");
+    std::fs::write(&input, "desk { # Help desk\nn1: hexagon\n}\n").expect("write");
+    std::fs::create_dir(dir.path().join("out")).expect("out");
+    let mut watch = Watch::start(dir.path(), &["desk.fz", "-o", "out/desk.svg"]);
+    let lines = watch.wait_for("does not build");
+    let line = lines.last().expect("a line");
+    assert!(line.ends_with("does not build; nothing written yet"), "{line}");
+    std::fs::write(&input, diagram("Triage")).expect("write");
+    watch.wait_for("rebuilt desk.fz");
+    // The output folder goes away under it.
+    std::fs::remove_dir_all(dir.path().join("out")).expect("remove");
+    std::fs::write(&input, diagram("Escalate")).expect("write");
+    let lines = watch.wait_for("could not be written");
+    let said = lines.join("\n");
+    assert!(said.contains("cannot write `out/desk.svg`: the folder `out` does not exist"), "{said}");
+    assert!(said.contains("✗ desk.fz built, but the output could not be written"), "{said}");
+    assert!(!said.contains("does not build") && !said.contains(".tmp"), "{said}");
+}
+
+/// Started as a script's background job (SIGINT ignored), watch still
+/// stops on SIGINT, and on SIGTERM.
+#[test]
+fn watch_stops_on_sigint_and_sigterm_even_when_started_with_sigint_ignored() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(dir.path().join("desk.fz"), diagram("Triage")).expect("write");
+    for signal in ["-INT", "-TERM"] {
+        let mut watch = Watch::start_with_sigint_ignored(dir.path(), "desk.fz");
+        watch.wait_for("press Ctrl-C to stop");
+        let (status, rest) = watch.signal(signal);
+        assert!(status.success(), "{signal}: {status:?}");
+        assert!(rest.iter().any(|line| line == "stopped"), "{signal}: {rest:?}");
+    }
 }

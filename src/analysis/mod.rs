@@ -23,7 +23,7 @@ pub use around::{Around, Back, Front};
 pub use drawing::Drawing;
 pub use joins::{Join, JoinInfo};
 pub use lints::{lint, lint_rules};
-pub use print::{describe_steps, structure_json, structure_text};
+pub use print::{describe_steps, structure_json, structure_summary, structure_text};
 pub use reading::Reading;
 pub use roles::{Kind, Role, Split};
 pub use soundness::{Finding, Step};

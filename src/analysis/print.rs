@@ -32,7 +32,8 @@ fn indent(depth: usize) -> String {
 fn node_text(diagram: &Diagram, roles: &[Role], node: NodeIndex) -> String {
     let kind = roles[node.index()].kind.name();
     let data = diagram.node(node);
-    format!("{} {kind} {:?}", data.id, data.display_label())
+    // A taskbox by its title: its checklist items are not steps.
+    format!("{} {kind} {:?}", data.id, data.title())
 }
 
 fn id(diagram: &Diagram, node: Option<NodeIndex>, absent: &str) -> String {
@@ -216,4 +217,48 @@ pub fn structure_json(diagram: &Diagram, region: &Region) -> serde_json::Value {
         built[index] = Some(Value::Object(object));
     }
     built.into_iter().next().flatten().unwrap_or(Value::Null)
+}
+
+/// What the structure comes to, in one line for `lint`'s report: the nodes
+/// that fork, decide, join and merge, and the loop entries.
+pub fn structure_summary(diagram: &Diagram, roles: &[Role], joins: &[super::JoinInfo]) -> String {
+    use super::{Join, Split};
+    // Five ids say where to look; the count says how many there are.
+    const IDS_SHOWN: usize = 5;
+    let mut groups: [(&str, &str, Vec<&str>); 6] = [
+        ("fork", "forks", Vec::new()),
+        ("decision", "decisions", Vec::new()),
+        ("join", "joins", Vec::new()),
+        ("merge", "merges", Vec::new()),
+        ("loop entry", "loop entries", Vec::new()),
+        ("mixed join", "mixed joins", Vec::new()),
+    ];
+    for (index, node) in diagram.nodes().iter().enumerate() {
+        match roles.get(index).map(|role| role.split) {
+            Some(Split::Parallel) => groups[0].2.push(&node.id),
+            Some(Split::Exclusive) => groups[1].2.push(&node.id),
+            _ => {}
+        }
+        match joins.get(index).map(|info| &info.join) {
+            Some(Join::Parallel | Join::Nested) => groups[2].2.push(&node.id),
+            Some(Join::Exclusive) => groups[3].2.push(&node.id),
+            Some(Join::LoopMerge) => groups[4].2.push(&node.id),
+            Some(Join::Mixed) => groups[5].2.push(&node.id),
+            _ => {}
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .filter(|(_, _, ids)| !ids.is_empty())
+        .map(|(one, many, ids)| {
+            let shown: Vec<&str> = ids.iter().take(IDS_SHOWN).copied().collect();
+            let more = if ids.len() > IDS_SHOWN { ", …" } else { "" };
+            let word = if ids.len() == 1 { one } else { many };
+            format!("{} {word} ({}{more})", ids.len(), shown.join(", "))
+        })
+        .collect();
+    match parts.is_empty() {
+        true => "structure: no forks, decisions, joins or merges".to_owned(),
+        false => format!("structure: {}", parts.join(", ")),
+    }
 }

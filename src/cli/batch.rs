@@ -41,7 +41,9 @@ pub fn diagrams_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
+/// The jobs of a batch: every file named or found under a folder, each
+/// with its output path; refused when two would write the same output.
+pub fn plan(files: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
     let mut jobs = Vec::new();
     for argument in files {
         if argument.as_os_str() == "-" {
@@ -123,7 +125,7 @@ pub fn run(
         eprintln!("error: {doing} several files (or a folder) needs `--out-dir DIR`");
         return Status::Trouble;
     };
-    let jobs = match jobs(files, out_dir) {
+    let jobs = match plan(files, out_dir) {
         Ok(jobs) => jobs,
         Err(message) => {
             eprintln!("error: {message}");

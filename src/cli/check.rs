@@ -159,6 +159,8 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
 
 fn check_one(path: &Path, args: &CheckArgs, policy: &SeverityPolicy, color: bool, extra: &Extra) -> FileReport {
     let mut structure: Option<(String, serde_json::Value)> = None;
+    // `lint`'s one line about the forks, decisions, joins and merges.
+    let mut overview: Option<String> = None;
     let (source, diagnostics, counts) = match read_input(path) {
         Err(message) => {
             return FileReport {
@@ -181,6 +183,9 @@ fn check_one(path: &Path, args: &CheckArgs, policy: &SeverityPolicy, color: bool
                 Extra::None => document.diagnostics().to_vec(),
                 Extra::Lint { .. } => document.lint_diagnostics(),
             };
+            if let (Extra::Lint { .. }, Format::Human, Some(analysis)) = (extra, args.format, document.analysis()) {
+                overview = Some(flowzap::analysis::structure_summary(diagram, &analysis.roles, &analysis.joins));
+            }
             if let (Extra::Lint { structure: true, .. }, Some(analysis)) = (extra, document.analysis()) {
                 // Only the form the report prints is built.
                 structure = Some(match args.format {
@@ -201,6 +206,9 @@ fn check_one(path: &Path, args: &CheckArgs, policy: &SeverityPolicy, color: bool
             let mut text = render_human(&source, &diagnostics, style(color));
             if let Some((tree, _)) = &structure {
                 text.push_str(&format!("structure of {}:\n{tree}", source.name));
+            }
+            if let Some(overview) = &overview {
+                text.push_str(&format!("{}: {overview}\n", source.name));
             }
             text.push_str(&summary.line());
             text.push('\n');

@@ -1,17 +1,26 @@
 //! `flowzap compile`: a diagram in, a workflow definition out, or a refusal
 //! that says why. Nothing is written when there is any error.
 
-use super::io::{document, emit, read_text, style};
-use super::{CompileArgs, Status};
-use flowzap::report::render_human;
+use std::path::{Path, PathBuf};
+
+use super::io::{document, emit, read_text, style, Input};
+use super::{CompileArgs, Format, Status};
+use flowzap::report::{render_human, SourceText};
 use flowzap::{CompileOptions, Compiled};
 
 pub fn run(args: &CompileArgs, color: bool) -> Status {
-    match args.files.as_slice() {
-        [file] if args.out_dir.is_none() && !file.is_dir() => single(args, file, color),
-        _ => super::batch::run(&args.files, args.out_dir.as_deref(), "compiled", "compiling", &|job| {
-            compile_one(args, job, color)
-        }),
+    let batch = !matches!(args.files.as_slice(), [file] if args.out_dir.is_none() && !file.is_dir());
+    match (batch, args.format) {
+        (false, Format::Human) => single(args, &args.files[0], color),
+        (true, Format::Human) => {
+            super::batch::run(&args.files, args.out_dir.as_deref(), "compiled", "compiling", &|job| {
+                let (outcome, source) = compile_job(args, job);
+                let said = outcome.human(source.as_ref(), color);
+                (said, outcome.status, usize::from(outcome.written))
+            })
+        }
+        (false, Format::Json) => json_report(args, &args.files[..1], None),
+        (true, Format::Json) => json_report(args, &args.files, args.out_dir.as_deref()),
     }
 }
 
@@ -24,77 +33,190 @@ fn extension(target: flowzap::Target) -> &'static str {
     }
 }
 
-/// One file of a batch, named after its file.
-fn compile_one(args: &CompileArgs, job: &super::batch::Job, color: bool) -> (String, Status, usize) {
-    let name = job.input.display().to_string();
-    let source = match super::batch::read(job, color) {
-        Ok(source) => source,
-        Err(unread) => return unread,
-    };
-    let options = CompileOptions {
-        name: default_name(&job.input),
+/// What compiling one file came to.
+struct Outcome {
+    file: String,
+    diagnostics: Vec<flowzap::diagnostics::Diagnostic>,
+    status: Status,
+    /// Whether the definition was written.
+    written: bool,
+    /// Where it went (a file, or standard output).
+    output: Option<String>,
+    /// A sentence when reading or writing failed.
+    trouble: Option<String>,
+}
+
+impl Outcome {
+    fn trouble(file: String, message: String) -> Self {
+        Outcome {
+            file,
+            diagnostics: Vec::new(),
+            status: Status::Trouble,
+            written: false,
+            output: None,
+            trouble: Some(message),
+        }
+    }
+
+    /// The report as `check` prints it, then what became of the file.
+    fn human(&self, source: Option<&SourceText>, color: bool) -> String {
+        let mut said = match source {
+            Some(source) if !self.diagnostics.is_empty() => render_human(source, &self.diagnostics, style(color)),
+            _ => String::new(),
+        };
+        if let Some(message) = &self.trouble {
+            said.push_str(&format!("error: {message}\n"));
+        } else if self.status == Status::Findings {
+            said.push_str(&format!("error: `{}` was not compiled; nothing written\n", self.file));
+        }
+        said
+    }
+}
+
+fn options(args: &CompileArgs, file: &std::path::Path, batch: bool) -> CompileOptions {
+    CompileOptions {
+        name: args.name.clone().filter(|_| !batch).unwrap_or_else(|| default_name(file)),
         allow_unsound: args.allow_unsound,
         asl_resource: args.asl_resource.clone(),
         engine: args.engine,
+    }
+}
+
+/// Compiles `source` and writes it to `output` (standard output when
+/// `None` or `-`), never over `input`.
+fn compile_source(
+    args: &CompileArgs,
+    input: &Path,
+    source: &SourceText,
+    output: Option<&Path>,
+    batch: bool,
+) -> Outcome {
+    let mut outcome = Outcome {
+        file: source.name.clone(),
+        diagnostics: Vec::new(),
+        status: Status::Ok,
+        written: false,
+        output: None,
+        trouble: None,
     };
-    match document(&source.text).compile(args.target, &options) {
+    match document(&source.text).compile(args.target, &options(args, input, batch)) {
         Ok(Compiled { text, diagnostics }) => {
-            let said =
-                if diagnostics.is_empty() { String::new() } else { render_human(&source, &diagnostics, style(color)) };
-            let path = job.output.with_extension(extension(args.target));
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| super::io::write_atomically(&path, text.as_bytes()));
+            outcome.diagnostics = diagnostics;
+            let written = match output {
+                Some(path) if batch => path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| super::io::write_atomically(path, text.as_bytes()))
+                    .map_err(|error| super::io::write_error(path, &error)),
+                _ => emit(output, text.as_bytes(), &[input]),
+            };
             match written {
-                Ok(()) => (said, Status::Ok, 1),
-                Err(error) => {
-                    (format!("{said}error: cannot write `{}`: {error}\n", path.display()), Status::Trouble, 0)
+                Ok(()) => {
+                    outcome.written = true;
+                    outcome.output = Some(match output.filter(|path| path.as_os_str() != "-") {
+                        Some(path) => path.display().to_string(),
+                        None => "-".to_owned(),
+                    });
+                }
+                Err(message) => {
+                    outcome.status = Status::Trouble;
+                    outcome.trouble = Some(message);
                 }
             }
         }
         Err(diagnostics) => {
-            let report = render_human(&source, &diagnostics, style(color));
-            (format!("{report}error: `{name}` was not compiled; nothing written\n"), Status::Findings, 0)
+            outcome.diagnostics = diagnostics;
+            outcome.status = Status::Findings;
         }
+    }
+    outcome
+}
+
+/// Reads `input` and compiles it to `output`; the source comes back for
+/// the report.
+fn compile_read(args: &CompileArgs, input: &Path, output: Option<&Path>, batch: bool) -> (Outcome, Option<SourceText>) {
+    let name = super::io::display_name(input);
+    match super::io::read_input(input) {
+        Err(message) => (Outcome::trouble(name, message), None),
+        Ok(Input::NotUtf8(source, diagnostic)) => {
+            let mut outcome = Outcome::trouble(name, String::new());
+            (outcome.diagnostics, outcome.status, outcome.trouble) = (vec![diagnostic], Status::Findings, None);
+            (outcome, Some(source))
+        }
+        Ok(Input::Text(source)) => (compile_source(args, input, &source, output, batch), Some(source)),
     }
 }
 
+/// One file of a batch, named after its file.
+fn compile_job(args: &CompileArgs, job: &super::batch::Job) -> (Outcome, Option<SourceText>) {
+    compile_read(args, &job.input, Some(&job.output.with_extension(extension(args.target))), true)
+}
+
 /// One file, to `-o` or standard output.
-fn single(args: &CompileArgs, file: &std::path::Path, color: bool) -> Status {
+fn single(args: &CompileArgs, file: &Path, color: bool) -> Status {
     let source = match read_text(file, color) {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let options = CompileOptions {
-        name: args.name.clone().unwrap_or_else(|| default_name(file)),
-        allow_unsound: args.allow_unsound,
-        asl_resource: args.asl_resource.clone(),
-        engine: args.engine,
-    };
-    match document(&source.text).compile(args.target, &options) {
-        Ok(Compiled { text, diagnostics }) => {
-            if !diagnostics.is_empty() {
-                eprint!("{}", render_human(&source, &diagnostics, style(color)));
-            }
-            write(args, file, &text)
-        }
-        Err(diagnostics) => {
-            eprint!("{}", render_human(&source, &diagnostics, style(color)));
-            eprintln!("error: `{}` was not compiled; nothing written", source.name);
-            Status::Findings
-        }
-    }
+    let outcome = compile_source(args, file, &source, args.output.as_deref(), false);
+    eprint!("{}", outcome.human(Some(&source), color));
+    outcome.status
 }
 
-fn write(args: &CompileArgs, file: &std::path::Path, text: &str) -> Status {
-    match emit(args.output.as_deref(), text.as_bytes(), &[file]) {
-        Ok(()) => Status::Ok,
-        Err(message) => {
-            eprintln!("error: {message}");
-            Status::Trouble
+#[derive(serde::Serialize)]
+struct FileSummary {
+    file: String,
+    errors: usize,
+    warnings: usize,
+    /// Where the definition was written (`-`: standard output); null when
+    /// it was not.
+    output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trouble: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport {
+    files: Vec<FileSummary>,
+    diagnostics: Vec<flowzap::report::JsonDiagnostic>,
+}
+
+/// `--format json`: every file's findings and fate as one JSON report on
+/// standard error (standard output may be the definition itself), in the
+/// shape `check --format json` has.
+fn json_report(args: &CompileArgs, files: &[PathBuf], out_dir: Option<&Path>) -> Status {
+    let jobs = match out_dir {
+        None => vec![super::batch::Job { input: files[0].clone(), output: PathBuf::new() }],
+        Some(out_dir) => match super::batch::plan(files, out_dir) {
+            Ok(jobs) => jobs,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Status::Trouble;
+            }
+        },
+    };
+    let outcomes = super::batch::in_order(&jobs, &|job| match out_dir {
+        Some(_) => compile_job(args, job),
+        None => compile_read(args, &job.input, args.output.as_deref(), false),
+    });
+    let mut report = JsonReport { files: Vec::new(), diagnostics: Vec::new() };
+    let mut status = Status::Ok;
+    for (outcome, source) in outcomes {
+        status = status.max(outcome.status);
+        let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+        if let Some(source) = &source {
+            report.diagnostics.extend(outcome.diagnostics.iter().map(|d| flowzap::report::to_json(source, d)));
         }
+        report.files.push(FileSummary {
+            file: outcome.file,
+            errors,
+            warnings: outcome.diagnostics.len() - errors,
+            output: outcome.output,
+            trouble: outcome.trouble,
+        });
     }
+    eprintln!("{}", flowzap::emit::json_text(&report));
+    status
 }
 
 /// The definition's name when `--name` does not give one: the file's name

@@ -23,7 +23,7 @@ fn is_stdin(path: &Path) -> bool {
 
 fn write_back(path: &Path, text: &str) -> Result<(), Status> {
     write_atomically(path, text.as_bytes()).map_err(|error| {
-        eprintln!("error: cannot write `{}`: {error}", path.display());
+        eprintln!("error: {}", super::io::write_error(path, &error));
         Status::Trouble
     })
 }

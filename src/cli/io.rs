@@ -125,7 +125,41 @@ pub fn read_input(path: &Path) -> Result<Input, String> {
     }
 }
 
-fn describe_io_error(error: &std::io::Error) -> String {
+/// Why `path` could not be written, as a sentence that names the real
+/// problem (a missing folder, a folder where a file was meant, a folder
+/// that is not writable) and never the temporary file written first.
+pub fn write_error(path: &Path, error: &std::io::Error) -> String {
+    let name = shown(path);
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let reason = match error.kind() {
+        std::io::ErrorKind::NotFound if !folder.is_dir() => {
+            format!("the folder `{}` does not exist", shown(folder))
+        }
+        std::io::ErrorKind::IsADirectory => "it is a folder; name a file in it".to_owned(),
+        _ if path.is_dir() => "it is a folder; name a file in it".to_owned(),
+        std::io::ErrorKind::PermissionDenied if !path.exists() || folder_is_read_only(folder) => {
+            format!("the folder `{}` is not writable", shown(folder))
+        }
+        std::io::ErrorKind::PermissionDenied => "it is not writable".to_owned(),
+        // The OS's own words, without the path tempfile adds to them.
+        _ => match error.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+            None => error.kind().to_string(),
+        },
+    };
+    format!("cannot write `{name}`: {reason}")
+}
+
+/// Whether files cannot be made in `folder` (read-only permissions; the
+/// kernel said no, so this only chooses the words).
+fn folder_is_read_only(folder: &Path) -> bool {
+    std::fs::metadata(folder).is_ok_and(|meta| meta.permissions().readonly()) || tempfile::tempfile_in(folder).is_err()
+}
+
+pub fn describe_io_error(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
@@ -281,8 +315,7 @@ pub fn emit_with(output: Option<&Path>, inputs: &[&Path], write: &mut Writing<'_
         }
         Some(path) => {
             refuse_overwriting_inputs(path, inputs)?;
-            write_atomically_with(path, write)
-                .map_err(|error| format!("cannot write `{}`: {}", shown(path), describe_io_error(&error)))
+            write_atomically_with(path, write).map_err(|error| write_error(path, &error))
         }
     }
 }
@@ -318,4 +351,30 @@ pub fn read_diagram(path: &Path, color: bool, what: &str) -> Result<flowzap::Doc
         return Err(super::Status::Findings);
     }
     Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words for a refused write, whoever runs the tests (as root,
+    /// permissions cannot be made to fail, so the errors are made here).
+    #[test]
+    fn write_errors_name_the_problem_not_the_temporary_file() {
+        let temporary = tempfile::tempdir().expect("temp");
+        let dir = temporary.path().join("site");
+        std::fs::create_dir(&dir).expect("folder");
+        let new_file = dir.join("new.svg");
+        let denied = std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("Permission denied at path {}/.tmpAbC123", dir.display()),
+        );
+        let said = write_error(&new_file, &denied);
+        assert!(said.ends_with(&format!("the folder `{}` is not writable", shown(&dir))), "{said}");
+        let full = std::io::Error::from_raw_os_error(28);
+        let said = write_error(&new_file, &full);
+        assert!(said.ends_with("No space left on device (os error 28)"), "{said}");
+        let missing = write_error(&dir.join("gone/x.svg"), &std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(missing.contains("gone` does not exist"), "{missing}");
+    }
 }

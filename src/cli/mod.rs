@@ -41,7 +41,8 @@ impl From<Status> for ExitCode {
 #[derive(Debug, Parser)]
 #[command(name = "flowzap", version, about = "Check, analyse, compile and render FlowZap Code (.fz) swimlane diagrams")]
 pub struct Cli {
-    /// When to colour the output. `auto` colours a terminal unless NO_COLOR is set.
+    /// When to colour reports. `auto` colours each stream (standard output, standard error) that is a
+    /// terminal, unless NO_COLOR is set
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
@@ -52,7 +53,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Bounds that turn exhaustion into a clear error (docs/performance.md).
+/// Bounds that turn exhaustion into a clear error.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
     /// Largest input file read, in bytes; `K`, `M` and `G` suffixes allowed (E031)
@@ -118,7 +119,7 @@ pub enum Command {
     Compile(CompileArgs),
     /// Check SimWorkflow definitions: the schema, and what a schema cannot say
     ValidateJson(ValidateArgs),
-    /// Draw the swimlane diagram as SVG
+    /// Draw the swimlane diagram, or the sequence view, as SVG, PNG or PDF
     Render(RenderArgs),
     /// Print the diagram as JSON: lanes, nodes, edges, loops and stats
     Graph(GraphArgs),
@@ -144,7 +145,8 @@ pub enum Command {
     },
     /// Print the manual page (roff): `flowzap man > flowzap.1; man ./flowzap.1`
     Man,
-    /// An mdBook preprocessor drawing ```flowzap code blocks as inline SVG (see book.toml in docs/cli.md)
+    /// An mdBook preprocessor drawing ```flowzap code blocks as inline SVG; in book.toml:
+    /// `[preprocessor.flowzap]` with `command = "flowzap mdbook"`
     Mdbook {
         #[command(subcommand)]
         question: Option<MdbookQuestion>,
@@ -250,10 +252,10 @@ pub struct LintArgs {
     /// Turn on the sequence-view rules: a cross-lane request is answered before the next one (W030)
     #[arg(long)]
     pub sequence: bool,
-    /// Report nodes with more outgoing edges than this
+    /// Report nodes with more outgoing edges than this (0 or more)
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub max_fan_out: usize,
-    /// Markings the soundness check explores per start before it stops
+    /// Markings the soundness check explores per start before it stops (1 or more; 0 counts as 1)
     #[arg(long, value_name = "N", default_value_t = flowzap::analysis::soundness::DEFAULT_MAX_STATES)]
     pub max_states: usize,
 }
@@ -284,9 +286,13 @@ pub struct CompileArgs {
     #[arg(long, value_name = "TEMPLATE", default_value = flowzap::emit::asl::DEFAULT_RESOURCE)]
     pub asl_resource: String,
     /// BPMN only: the engine the file is for (its condition language and
-    /// extensions); see docs/semantics.md
+    /// extensions; the mapping tables are in the semantics guide)
     #[arg(long, value_enum, default_value_t = flowzap::emit::bpmn::Engine::default())]
     pub engine: flowzap::emit::bpmn::Engine,
+    /// How findings and refusals are reported on standard error: as `check` prints them, or as one
+    /// JSON report (`check --format json`'s shape)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -331,7 +337,7 @@ pub struct RenderArgs {
     /// The sequence view's message order: as the edges are written, or as the flow runs
     #[arg(long, value_enum, default_value_t = MessageOrder::File)]
     pub order: MessageOrder,
-    /// Pixels per SVG unit in a PNG
+    /// Pixels per SVG unit in a PNG, from 0.1 to 8
     #[arg(long, default_value_t = 2.0, value_parser = parse_scale)]
     pub scale: f32,
 }
@@ -472,11 +478,32 @@ pub struct WatchArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Lsp | Command::Mcp | Command::Watch(_)) {
+        die_quietly_on_closed_pipes();
+    }
     run(cli).into()
 }
 
+/// A closed pipe (`flowzap render big.fz | head`) ends a one-shot command
+/// as it ends `cat`: quietly, by SIGPIPE (status 141 in a shell), not with
+/// an error line. Rust ignores SIGPIPE so that writes fail instead; the
+/// servers keep that, since a client that goes away must not kill them.
+/// Files are written to a temporary and renamed, so an output file is
+/// never left half written by it.
+fn die_quietly_on_closed_pipes() {
+    #[cfg(unix)]
+    // SAFETY: sets the disposition of one signal to its default; nothing
+    // else in the process handles SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 pub fn run(cli: Cli) -> Status {
+    // Each report is coloured for the stream it goes to: `check` and `lint`
+    // print theirs on standard output, every other command on standard error.
     let color = io::use_color(cli.color);
+    let color_err = io::use_color_on_stderr(cli.color);
     io::set_limits(cli.limits.limits());
     if matches!(
         cli.command,
@@ -492,15 +519,15 @@ pub fn run(cli: Cli) -> Status {
     match cli.command {
         Command::Check(args) => check::run(&args, color, &check::Extra::None),
         Command::Lint(args) => lint::run(&args, color),
-        Command::Compile(args) => compile::run(&args, color),
+        Command::Compile(args) => compile::run(&args, color_err),
         Command::ValidateJson(args) => validate::run(&args, color),
-        Command::Render(args) => render::run(&args, color),
-        Command::Graph(args) => graph::run(&args, color),
-        Command::Watch(args) => watch::run(&args, color),
-        Command::Fmt(args) => edit::fmt(&args, color),
-        Command::Fix(args) => edit::fix_files(&args, color),
-        Command::Diff(args) => edit::diff_files(&args, color),
-        Command::Apply(args) => edit::apply_patch(&args, color),
+        Command::Render(args) => render::run(&args, color_err),
+        Command::Graph(args) => graph::run(&args, color_err),
+        Command::Watch(args) => watch::run(&args, color_err),
+        Command::Fmt(args) => edit::fmt(&args, color_err),
+        Command::Fix(args) => edit::fix_files(&args, color_err),
+        Command::Diff(args) => edit::diff_files(&args, color_err),
+        Command::Apply(args) => edit::apply_patch(&args, color_err),
         Command::Lsp => lsp::run(),
         Command::Mcp => mcp::run(),
         Command::Completions { shell } => {
@@ -509,7 +536,7 @@ pub fn run(cli: Cli) -> Status {
             Status::Ok
         }
         Command::Mdbook { question: Some(MdbookQuestion::Supports { renderer }) } => mdbook::supports(&renderer),
-        Command::Mdbook { question: None } => mdbook::run(io::use_color_on_stderr(cli.color)),
+        Command::Mdbook { question: None } => mdbook::run(color_err),
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {

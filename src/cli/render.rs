@@ -134,7 +134,7 @@ fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) ->
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
             }
-            write_atomically(&path, &bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+            write_atomically(&path, &bytes).map_err(|error| super::io::write_error(&path, &error))
         });
         if let Err(message) = result {
             return (format!("error: {name}: {message}\n"), Status::Trouble, written);

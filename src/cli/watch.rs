@@ -179,11 +179,26 @@ fn next_changes(messages: &mpsc::Receiver<Message>, files: &[Watched]) -> Option
 /// output file; otherwise it is a folder; without it, outputs sit beside
 /// their input.
 fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, String> {
-    let single = args.files.len() == 1 && targets.len() == 1;
+    // `-o` is a folder when there are several outputs, or when it says so
+    // (a trailing `/`, or a folder that exists); else the one output file.
+    let names_folder = args.output.as_ref().is_some_and(|output| {
+        output.is_dir()
+            || output.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)
+            || output.as_os_str().to_string_lossy().ends_with('/')
+    });
+    let single = args.files.len() == 1 && targets.len() == 1 && !names_folder;
     if let Some(output) = &args.output {
-        if !single {
-            std::fs::create_dir_all(output)
-                .map_err(|error| format!("cannot create the output folder `{}`: {error}", shown(output)))?;
+        // A missing folder is refused whichever way `-o` names it, as
+        // every other command refuses one.
+        let folder = match single {
+            true => output.parent().filter(|parent| !parent.as_os_str().is_empty()),
+            false => Some(output.as_path()),
+        };
+        if let Some(folder) = folder.filter(|folder| !folder.is_dir()) {
+            return Err(match folder.exists() {
+                true => format!("`{}` is not a folder; `-o` needs one here", shown(folder)),
+                false => format!("the output folder `{}` does not exist; create it first", shown(folder)),
+            });
         }
     }
     let mut files = Vec::new();
@@ -198,6 +213,15 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
         }
         if absolute.parent().is_none_or(|folder| !folder.is_dir()) {
             return Err(format!("the folder of `{}` does not exist", shown(path)));
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(format!("`{}` is a folder; watch takes .fz files", shown(path)));
+            }
+            Ok(_) => {}
+            Err(error) => {
+                return Err(format!("cannot read `{}`: {}", shown(path), super::io::describe_io_error(&error)))
+            }
         }
         if !seen.insert(absolute.clone()) {
             continue;
@@ -274,7 +298,19 @@ fn rebuild(index: usize, file: &Watched, color: bool, preview: Option<&Preview>)
     }
     if !reasons.is_empty() {
         eprint!("{}", describe(&source, &reasons, color));
-        eprintln!("✗ {} does not build; kept the last good {}", file.name, kept.join(", "));
+        // "Kept" only names outputs there are: a first build that fails
+        // keeps nothing.
+        let there: Vec<String> = kept.iter().filter(|path| path.exists()).map(|path| shown(path)).collect();
+        let builds = reasons.iter().all(|reason| matches!(reason, Reason::Write(_)));
+        let what = match builds {
+            true => format!("✗ {} built, but {} could not be written", file.name, plural(kept.len(), "output")),
+            false => format!("✗ {} does not build", file.name),
+        };
+        match there.is_empty() {
+            true if builds => eprintln!("{what}"),
+            true => eprintln!("{what}; nothing written yet"),
+            false => eprintln!("{what}; kept the last good {}", there.join(", ")),
+        }
     }
     if let Some(preview) = preview {
         if let Some(svg) = svg {
@@ -292,7 +328,7 @@ struct Built {
     /// Why outputs were kept: diagnostics, or a sentence (a write failed).
     reasons: Vec<Reason>,
     written: Vec<String>,
-    kept: Vec<String>,
+    kept: Vec<PathBuf>,
     svg: Option<String>,
 }
 
@@ -302,7 +338,7 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
     let mut built = Built { reasons: Vec::new(), written: Vec::new(), kept: Vec::new(), svg: None };
     if document.has_errors() {
         built.reasons.push(Reason::Diagnostics(document.diagnostics().to_vec()));
-        built.kept.extend(file.outputs.iter().map(|(_, path)| shown(path)));
+        built.kept.extend(file.outputs.iter().map(|(_, path)| path.clone()));
         return built;
     }
     let light = flowzap::Theme::Light;
@@ -335,8 +371,7 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
             None => picture(*target == WatchTarget::Png).map_err(refused),
         };
         let result = bytes.and_then(|bytes| {
-            write_atomically(path, &bytes)
-                .map_err(|error| Reason::Sentence(format!("cannot write `{}`: {error}", shown(path))))
+            write_atomically(path, &bytes).map_err(|error| Reason::Write(super::io::write_error(path, &error)))
         });
         match result {
             Ok(()) => built.written.push(shown(path)),
@@ -344,7 +379,7 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
                 if !built.reasons.contains(&reason) {
                     built.reasons.push(reason);
                 }
-                built.kept.push(shown(path));
+                built.kept.push(path.clone());
             }
         }
     }
@@ -354,7 +389,17 @@ fn build_outputs(document: &flowzap::Document, file: &Watched, for_preview: bool
 #[derive(PartialEq)]
 enum Reason {
     Diagnostics(Vec<flowzap::diagnostics::Diagnostic>),
+    /// The diagram cannot be made into this output (a picture too large).
     Sentence(String),
+    /// The output was made, and writing it failed.
+    Write(String),
+}
+
+fn plural(count: usize, word: &str) -> String {
+    match count {
+        1 => format!("the {word}"),
+        _ => format!("{count} {word}s"),
+    }
 }
 
 fn describe(source: &SourceText, reasons: &[Reason], color: bool) -> String {
@@ -362,7 +407,7 @@ fn describe(source: &SourceText, reasons: &[Reason], color: bool) -> String {
     for reason in reasons {
         match reason {
             Reason::Diagnostics(diagnostics) => text.push_str(&render_human(source, diagnostics, style(color))),
-            Reason::Sentence(sentence) => {
+            Reason::Sentence(sentence) | Reason::Write(sentence) => {
                 text.push_str("error: ");
                 text.push_str(sentence);
                 text.push('\n');

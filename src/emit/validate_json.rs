@@ -42,6 +42,22 @@ pub fn validate(text: &str) -> Report {
             return Report { diagnostics: vec![diagnostic], tasks: 0 };
         }
     };
+    // Amazon States Language is the other JSON flowzap writes; a schema
+    // report of it would be a page of noise about the wrong format.
+    if instance.as_object().is_some_and(|o| o.contains_key("StartAt") && o.contains_key("States")) {
+        let at = text.find("\"StartAt\"").unwrap_or(0);
+        let diagnostic = Diagnostic::new(
+            Code::E027,
+            "this looks like Amazon States Language (`StartAt` and `States`), not a SimWorkflow definition",
+            Span::new(at, at + "\"StartAt\"".len().min(text.len() - at)),
+            "an ASL state machine",
+        )
+        .with_help(
+            "validate-json checks SimWorkflow JSON (`flowzap compile --target workflow-json`); check ASL with an ASL \
+             validator such as asl-validator, or AWS Step Functions' own",
+        );
+        return Report { diagnostics: vec![diagnostic], tasks: 0 };
+    }
     let places = positions(text);
     let locate = |pointer: &str, key: bool| -> Span {
         // The nearest enclosing value that was found, for pointers into

@@ -518,11 +518,21 @@ impl<'a> Resolver<'a> {
         let canonical = self.diagram.edge_statement(&edge);
 
         if !handles_written {
-            self.diagnostics.push(
+            // Each missing handle is inserted after its node id, so the
+            // edits stay clear of the lane prefix (W007) and the label
+            // (W002) that other fix-its of this line change.
+            let mut diagnostic =
                 Diagnostic::new(Code::W009, "edge without handles", stmt.span, "no `.handle(…)` on one or both ends")
-                    .with_help(format!("name the sides the line attaches to: `{canonical}`"))
-                    .with_edit(stmt.span, canonical.clone()),
-            );
+                    .with_help(format!("name the sides the line attaches to: `{canonical}`"));
+            if stmt.source.handle.is_none() {
+                let after = stmt.source.node.span.end;
+                diagnostic = diagnostic.with_edit(Span::new(after, after), format!(".handle({source_handle})"));
+            }
+            if stmt.target.handle.is_none() {
+                let after = stmt.target.node.span.end;
+                diagnostic = diagnostic.with_edit(Span::new(after, after), format!(".handle({target_handle})"));
+            }
+            self.diagnostics.push(diagnostic);
         }
         if let Some(prefix) = &stmt.source.lane_prefix {
             self.diagnostics.push(
@@ -570,10 +580,14 @@ impl<'a> Resolver<'a> {
                 format!("but `{owner_id}` is in lane `{lane_id}`"),
             ),
         };
-        self.diagnostics.push(
-            Diagnostic::new(Code::W005, message, span, label)
-                .with_help(format!("move it into the `{lane_id}` block, where `{owner_id}` is declared")),
-        );
+        let help = match what {
+            // A loop may frame nodes of several lanes; it has one home.
+            "loop" => format!(
+                "move it into the `{lane_id}` block: a loop is written in the lane of its first node, `{owner_id}`"
+            ),
+            _ => format!("move it into the `{lane_id}` block, where `{owner_id}` is declared"),
+        };
+        self.diagnostics.push(Diagnostic::new(Code::W005, message, span, label).with_help(help));
     }
 
     fn loop_stmt(&mut self, placed: &Placed<'a, ast::LoopStmt>) {

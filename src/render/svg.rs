@@ -374,7 +374,13 @@ fn node_svg(diagram: &Diagram, node_box: &NodeBox, body: &mut Markup, scratch: &
     let node = diagram.node(node_box.node);
     let kind = node_box.kind.name();
     let s = node_box.shape_rect;
-    let spoken = format!("{kind} {} {}: {}", node.shape.name(), node.id, node.display_label());
+    let mut spoken = format!("{kind} {} {}: {}", node.shape.name(), node.id, node.title());
+    // A taskbox's `|` separators are not for reading aloud.
+    let checklist: Vec<&str> = node.checklist().collect();
+    if !checklist.is_empty() {
+        spoken.push_str("; checklist: ");
+        spoken.push_str(&checklist.join(", "));
+    }
     body.open(
         "g",
         &[
