@@ -216,7 +216,7 @@ mod generated {
                         }
                         _ => b.to_owned(),
                     };
-                    format!("{}-> {unprefixed}", a)
+                    format!("{a}-> {unprefixed}")
                 }
                 _ => line.to_owned(),
             };

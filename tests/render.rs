@@ -352,3 +352,53 @@ fn the_auto_theme_follows_the_viewer() {
         .assert()
         .success();
 }
+
+/// Every node (its shape and its label) keeps clear of its lane's borders,
+/// on every fixture and on generated diagrams: the lane's padding is its own,
+/// not shared with the next lane.
+#[test]
+fn nodes_keep_clear_of_their_lane_borders() {
+    let mut texts: Vec<(String, String)> = common::fixture_files("valid")
+        .into_iter()
+        .map(|(name, path)| (name, std::fs::read_to_string(path).expect("fixture")))
+        .collect();
+    texts.push(("generated".to_owned(), flowzap::synth::swimlane_text(300, 6, 3)));
+    for (name, text) in texts {
+        let document = flowzap::Document::new(text);
+        let Some(layout) = document.layout() else { continue };
+        for node in &layout.nodes {
+            let band = layout.lanes.iter().find(|band| band.lane == node.lane).expect("its lane");
+            let above = node.bounds.y - band.rect.y;
+            let below = band.rect.y + band.rect.height - (node.bounds.y + node.bounds.height);
+            assert!(
+                above >= 20.0 && below >= 20.0,
+                "{name}: a node {above} px below its lane's top, {below} px above its bottom"
+            );
+        }
+    }
+}
+
+/// A lane label longer than its lane wraps across the header, which widens
+/// for it, instead of making the lane taller.
+#[test]
+fn a_long_lane_label_wraps_instead_of_growing_the_lane() {
+    let diagram = |label: &str| {
+        format!(
+            "ops {{ # {label}\nn1: circle label:\"Call\"\nn2: rectangle label:\"Answer\"\nn1.handle(right) -> n2.handle(left)\n}}\n"
+        )
+    };
+    let short = flowzap::Document::new(diagram("Ops"));
+    let long = flowzap::Document::new(diagram("Operations and customer support desk"));
+    let (short, long) = (short.layout().expect("lays out"), long.layout().expect("lays out"));
+    assert_eq!(short.lanes[0].rect.height, long.lanes[0].rect.height, "the lane grew for its label");
+    assert!(long.lanes[0].label_lines.len() > 1, "{:?}", long.lanes[0].label_lines);
+    assert_eq!(long.lanes[0].label_lines.join(" "), "Operations and customer support desk");
+    assert!(long.lanes[0].header.width >= long.lanes[0].label_lines.len() as f32 * 17.0);
+    let svg = flowzap::Document::new(diagram("Operations and customer support desk"))
+        .svg(flowzap::Theme::Light)
+        .expect("draws")
+        .to_owned();
+    let parsed = roxmltree::Document::parse(&svg).expect("xml");
+    let label = parsed.descendants().find(|n| n.attribute("class") == Some("lane-label")).expect("label");
+    assert_eq!(label.children().filter(|c| c.has_tag_name("tspan")).count(), long.lanes[0].label_lines.len());
+}

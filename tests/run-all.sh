@@ -10,6 +10,20 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 2
 fi
 
+# Set-up steps write to target/setup.log; their output is shown only when
+# one fails, so the log of a run is one line per phase.
+mkdir -p target
+setup_log=target/setup.log
+: >"$setup_log"
+quietly() {
+    if ! "$@" >>"$setup_log" 2>&1; then
+        echo "error: a set-up step failed: $*" >&2
+        tail -n 40 "$setup_log" >&2
+        exit 2
+    fi
+}
+echo "== checking the test tools (at ${SECONDS} s)"
+
 # The conformance tests run third-party npm tools: asl-validator and
 # aws-local-stepfunctions (a local executor) for ASL; bpmn-moddle with the
 # Camunda 7 and Zeebe descriptors, bpmnlint with the camunda-compat rules,
@@ -24,11 +38,11 @@ fi
 node_tools=.tools/node
 wanted_node_tools="asl-validator@4.0.0 aws-local-stepfunctions@3.0.0 playwright-core@1.64.1 bpmn-moddle@10.3.1 bpmnlint@11.15.0 bpmn-js@18.31.1 bpmn-engine@25.0.1 camunda-bpmn-moddle@8.0.1 zeebe-bpmn-moddle@2.0.0 bpmnlint-plugin-camunda-compat@2.61.0 vscode-textmate@9.4.0 vscode-oniguruma@2.0.1"
 if [ "$(cat "$node_tools/.installed" 2>/dev/null)" != "$wanted_node_tools" ]; then
-    echo "== installing npm test tools into $node_tools"
+    echo "== installing npm test tools into $node_tools (at ${SECONDS} s)"
     mkdir -p "$node_tools"
     [ -f "$node_tools/package.json" ] || echo '{ "name": "flowzap-test-tools", "private": true }' > "$node_tools/package.json"
     # shellcheck disable=SC2086
-    (cd "$node_tools" && npm install --no-audit --no-fund --loglevel=error $wanted_node_tools)
+    quietly npm install --prefix "$node_tools" --no-audit --no-fund --loglevel=error $wanted_node_tools
     echo "$wanted_node_tools" > "$node_tools/.installed"
 fi
 
@@ -42,21 +56,21 @@ fi
 python_tools=.tools/python
 wanted_python_tools="SpiffWorkflow==3.2.0 xmlschema==4.3.2"
 if [ "$(cat "$python_tools/.installed" 2>/dev/null)" != "$wanted_python_tools" ]; then
-    echo "== installing Python test tools into $python_tools"
+    echo "== installing Python test tools into $python_tools (at ${SECONDS} s)"
     rm -rf "$python_tools"
     if ! python3 -m venv "$python_tools" >/dev/null 2>&1; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            quietly apt-get update -qq
+            quietly env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
             rm -rf "$python_tools"
-            python3 -m venv "$python_tools"
+            quietly python3 -m venv "$python_tools"
         else
             echo "error: python3 cannot create a virtual environment: install Debian's python3-venv" >&2
             exit 2
         fi
     fi
     # shellcheck disable=SC2086
-    "$python_tools/bin/pip" install --quiet --disable-pip-version-check $wanted_python_tools
+    quietly "$python_tools/bin/pip" install --quiet --disable-pip-version-check $wanted_python_tools
     echo "$wanted_python_tools" > "$python_tools/.installed"
 fi
 
@@ -67,7 +81,7 @@ fi
 camunda_tools=.tools/python312
 wanted_camunda_tools="camunda-python==0.1.2"
 if [ "$(cat "$camunda_tools/.installed" 2>/dev/null)" != "$wanted_camunda_tools" ]; then
-    echo "== installing camunda-python into $camunda_tools"
+    echo "== installing camunda-python into $camunda_tools (at ${SECONDS} s)"
     python312=""
     for candidate in python3.14 python3.13 python3.12 \
         "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
@@ -79,24 +93,24 @@ if [ "$(cat "$camunda_tools/.installed" 2>/dev/null)" != "$wanted_camunda_tools"
     done
     rm -rf "$camunda_tools"
     if [ -n "$python312" ]; then
-        "$python312" -m venv "$camunda_tools"
+        quietly "$python312" -m venv "$camunda_tools"
     else
-        "$python_tools/bin/pip" install --quiet --disable-pip-version-check uv==0.13.9
-        if ! "$python_tools/bin/uv" venv --quiet --seed --python 3.12 "$camunda_tools"; then
+        quietly "$python_tools/bin/pip" install --quiet --disable-pip-version-check uv==0.13.9
+        if ! "$python_tools/bin/uv" venv --quiet --seed --python 3.12 "$camunda_tools" >>"$setup_log" 2>&1; then
             echo "error: camunda-python needs Python 3.12 or newer: install python3.12 (or pyenv's), or let uv download one" >&2
             exit 2
         fi
     fi
-    "$camunda_tools/bin/python" -m pip install --quiet --disable-pip-version-check $wanted_camunda_tools
+    quietly "$camunda_tools/bin/python" -m pip install --quiet --disable-pip-version-check $wanted_camunda_tools
     echo "$wanted_camunda_tools" > "$camunda_tools/.installed"
 fi
 
 # Installs Debian package $1 for $2 as root, or says what to install.
 install_debian() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== installing Debian's $1 for $2"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+        echo "== installing Debian's $1 for $2 (at ${SECONDS} s)"
+        quietly apt-get update -qq
+        quietly env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"
     else
         echo "error: $2 needs Debian's $1 package: install it${3:+ ($3)}" >&2
         exit 2
@@ -126,7 +140,7 @@ mdbook_tools=.tools/mdbook
 wanted_mdbook="mdbook@0.5.4 --no-default-features"
 if [ "$(cat "$mdbook_tools/.installed" 2>/dev/null)" != "$wanted_mdbook" ]; then
     echo "== installing mdBook into $mdbook_tools (at ${SECONDS} s)"
-    cargo install --quiet --locked --no-default-features --root "$mdbook_tools" mdbook@0.5.4
+    quietly cargo install --quiet --locked --no-default-features --root "$mdbook_tools" mdbook@0.5.4
     echo "$wanted_mdbook" > "$mdbook_tools/.installed"
 fi
 
@@ -138,20 +152,36 @@ echo "== format (at ${SECONDS} s)"
 cargo fmt --check
 
 # Clippy checks every target (benches and examples included) with warnings
-# as errors; the test phase then builds only what it runs. Benchmarks are
-# not run here: in the debug profile they measure nothing.
-echo "== clippy, warnings are errors (at ${SECONDS} s)"
-cargo clippy --locked --all-targets -- -D warnings
+# as errors, on the oldest Rust the README promises (Cargo.toml's
+# rust-version): one pass checks the lints and that flowzap builds there.
+# The test phase then builds only what it runs. Benchmarks are not run
+# here: in the debug profile they measure nothing.
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+if ! command -v rustup >/dev/null 2>&1; then
+    echo "error: rustup is needed to check flowzap on Rust $msrv, the oldest it promises (https://rustup.rs)" >&2
+    exit 2
+fi
+if ! rustup run "$msrv" cargo clippy --version >/dev/null 2>&1; then
+    echo "== installing Rust $msrv with clippy, the oldest Rust flowzap promises (at ${SECONDS} s)"
+    quietly rustup toolchain install "$msrv" --profile minimal --component clippy
+fi
+echo "== clippy on Rust $msrv, warnings are errors (at ${SECONDS} s)"
+cargo "+$msrv" clippy --locked --quiet --all-targets -- -D warnings
 
-echo "== tests (at ${SECONDS} s)"
-mkdir -p target
+# Warnings are already errors in clippy above; the builds below use the
+# same flags as the README's first command (the dev profile, no RUSTFLAGS),
+# so what that command built is reused here.
+echo "== building the tests (at ${SECONDS} s)"
+cargo test --locked --quiet --no-run --lib --bins --tests
+
+echo "== testing (at ${SECONDS} s)"
 set +e
 # The tests that need the tools installed above are #[ignore]d, so that a
 # plain `cargo test` passes on a machine with only Rust; here they all run.
-RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --lib --bins --tests -- --include-ignored 2>&1 | tee target/test-output.log
+cargo test --locked --lib --bins --tests -- --include-ignored 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
 echo "== documentation examples (at ${SECONDS} s)"
-RUSTFLAGS="${RUSTFLAGS:-} -D warnings" cargo test --locked --doc 2>&1 | tee -a target/test-output.log
+cargo test --locked --doc 2>&1 | tee -a target/test-output.log
 doc_status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -eq 0 ]; then status=$doc_status; fi

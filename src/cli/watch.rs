@@ -153,7 +153,7 @@ fn next_changes(messages: &mpsc::Receiver<Message>, files: &[Watched]) -> Option
     loop {
         match messages.recv() {
             Ok(Message::Changed(paths)) => {
-                let mut changed: BTreeSet<PathBuf> = paths.into_iter().filter(|path| watched(path)).collect();
+                let mut changed: BTreeSet<PathBuf> = paths.into_iter().filter(&watched).collect();
                 if changed.is_empty() {
                     continue;
                 }
@@ -161,7 +161,7 @@ fn next_changes(messages: &mpsc::Receiver<Message>, files: &[Watched]) -> Option
                 let first = Instant::now();
                 while first.elapsed() < LONGEST_WAIT {
                     match messages.recv_timeout(QUIET) {
-                        Ok(Message::Changed(more)) => changed.extend(more.into_iter().filter(|path| watched(path))),
+                        Ok(Message::Changed(more)) => changed.extend(more.into_iter().filter(&watched)),
                         Ok(Message::WatchFailed(error)) => eprintln!("warning: file watching: {error}"),
                         Ok(Message::Stop) => return None,
                         Err(_) => break,

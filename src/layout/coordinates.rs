@@ -57,8 +57,9 @@ pub fn place(
 ) -> Geometry {
     let mut cells = cell_sizes(grid, &measured);
     let (vgap_w, hgap_h) = gap_sizes(grid, plan, around);
-    fit_lane_headers(diagram, grid, &mut cells.row_h, &hgap_h);
-    let (vgap_x, col_x, right) = positions(MARGIN + HEADER_WIDTH, &vgap_w, &cells.col_w);
+    let mut headers = fit_lane_headers(diagram, grid, &mut cells.row_h, &hgap_h);
+    let header = header_width(&headers);
+    let (vgap_x, col_x, right) = positions(MARGIN + header, &vgap_w, &cells.col_w);
     let width = right + vgap_w[grid.columns] + MARGIN;
     let (hgap_y, row_y, bottom) = positions(MARGIN, &hgap_h, &cells.row_h);
     let height = bottom + hgap_h[grid.rows] + MARGIN;
@@ -92,13 +93,22 @@ pub fn place(
         .map(|lane| {
             let first = grid.lane_first_row[lane];
             let last = first + grid.lane_rows[lane];
-            let top = hgap_y[first];
-            let bottom = if last == grid.rows { height - MARGIN } else { hgap_y[last] };
+            // The border runs through the middle of the gap, but between
+            // two of its tracks (routing centres them there, a track apart),
+            // never along an edge.
+            let middle = |h: usize| {
+                let tracks = plan.tracks.get(&Channel::Horizontal(h)).copied().unwrap_or(0);
+                let off_track = if tracks % 2 == 1 { TRACK / 2.0 } else { 0.0 };
+                hgap_y[h] + hgap_h[h] / 2.0 + off_track
+            };
+            let top = if first == 0 { hgap_y[0] } else { middle(first) };
+            let bottom = if last == grid.rows { height - MARGIN } else { middle(last) };
             let rect = Rect { x: MARGIN, y: top, width: width - 2.0 * MARGIN, height: bottom - top };
             LaneBand {
                 lane: LaneId::new(lane),
                 rect,
-                header: Rect { x: MARGIN, y: top, width: HEADER_WIDTH, height: bottom - top },
+                header: Rect { x: MARGIN, y: top, width: header, height: bottom - top },
+                label_lines: std::mem::take(&mut headers[lane]),
             }
         })
         .collect();
@@ -133,6 +143,9 @@ fn cell_sizes(grid: &Grid, measured: &[Measured]) -> CellSizes {
 /// The width of every vertical gap and the height of every horizontal one.
 fn gap_sizes(grid: &Grid, plan: &Plan, around: &[Around]) -> (Vec<f32>, Vec<f32>) {
     let lane_edge = |h: usize| h == grid.rows || grid.lane_first_row.contains(&h);
+    // Between two lanes the band border runs through the middle of the
+    // gap, so each lane keeps its padding on its side of it.
+    let between_lanes = |h: usize| h > 0 && h < grid.rows && grid.lane_first_row.contains(&h);
     let tracks = |channel: Channel| plan.tracks.get(&channel).copied().unwrap_or(0) as f32;
     // A vertical gap fits its tracks, and a label chip on either side of
     // them for edges that leave sideways into it.
@@ -154,7 +167,11 @@ fn gap_sizes(grid: &Grid, plan: &Plan, around: &[Around]) -> (Vec<f32>, Vec<f32>
     let hgap_h = (0..=grid.rows)
         .map(|h| {
             let channel = Channel::Horizontal(h);
-            let minimum = if lane_edge(h) { MIN_GAP_Y.max(LANE_PADDING) } else { MIN_GAP_Y };
+            let minimum = match (between_lanes(h), lane_edge(h)) {
+                (true, _) => 2.0 * LANE_PADDING,
+                (false, true) => MIN_GAP_Y.max(LANE_PADDING),
+                (false, false) => MIN_GAP_Y,
+            };
             let labels = if plan.label_room.contains_key(&channel) { 2.0 * (EDGE_TEXT + 9.0) } else { 0.0 };
             minimum.max((tracks(channel) + 1.0) * TRACK + labels)
         })
@@ -162,21 +179,75 @@ fn gap_sizes(grid: &Grid, plan: &Plan, around: &[Around]) -> (Vec<f32>, Vec<f32>
     (vgap_w, hgap_h)
 }
 
-/// Makes each lane at least as tall as its header label, written
-/// vertically, by growing its last row.
-fn fit_lane_headers(diagram: &Diagram, grid: &Grid, row_h: &mut [f32], hgap_h: &[f32]) {
+/// The lines of each lane's header label, written vertically: one line
+/// when the lane is tall enough for it, else wrapped across the header
+/// (see [`header_lines`]); a lane still too short for its label's longest
+/// line grows its last row.
+fn fit_lane_headers(diagram: &Diagram, grid: &Grid, row_h: &mut [f32], hgap_h: &[f32]) -> Vec<Vec<String>> {
+    let mut headers = Vec::with_capacity(diagram.lanes().len());
     for (lane, data) in diagram.lanes().iter().enumerate() {
         let first = grid.lane_first_row[lane];
         let last = first + grid.lane_rows[lane];
-        let mut height: f32 = (first..last).map(|r| row_h[r] + hgap_h[r]).sum();
-        if last == grid.rows {
-            height += hgap_h[grid.rows];
-        }
-        let needed = super::text::width(&data.label, NODE_TEXT) + 24.0;
+        // The band as `place` draws it: half of each gap it shares with
+        // another lane, all of the picture's first and last gaps.
+        let shared = |h: usize| if h == 0 || h == grid.rows { hgap_h[h] } else { hgap_h[h] / 2.0 };
+        let inner: f32 = (first + 1..last).map(|h| hgap_h[h]).sum();
+        let rows: f32 = (first..last).map(|r| row_h[r]).sum();
+        let height = shared(first) + rows + inner + shared(last);
+        let lines = header_lines(&data.label, height - LANE_LABEL_ROOM);
+        let widest = lines.iter().map(|line| super::text::width(line, NODE_TEXT)).fold(0.0, f32::max);
+        let needed = widest + LANE_LABEL_ROOM;
         if height < needed {
             row_h[last - 1] += needed - height;
         }
+        headers.push(lines);
     }
+    headers
+}
+
+/// Room left at the ends of a lane's vertical label.
+const LANE_LABEL_ROOM: f32 = 24.0;
+
+/// Most lines a lane's header label is wrapped into; the header widens to
+/// hold them, and a label that needs more makes its lane taller instead.
+const MOST_HEADER_LINES: usize = 3;
+
+/// `label` wrapped between words into lines no longer than `length`, or,
+/// when that takes more than [`MOST_HEADER_LINES`], into that many lines of
+/// the shortest length that allows it.
+fn header_lines(label: &str, length: f32) -> Vec<String> {
+    let wrap = |length: f32| {
+        let mut lines: Vec<String> = Vec::new();
+        for word in label.split_whitespace() {
+            match lines.last_mut() {
+                Some(line) if super::text::width(&format!("{line} {word}"), NODE_TEXT) <= length => {
+                    line.push(' ');
+                    line.push_str(word);
+                }
+                _ => lines.push(word.to_owned()),
+            }
+        }
+        lines
+    };
+    let mut length = length.max(1.0);
+    let mut lines = wrap(length);
+    // Each round lengthens the lines by a tenth: the whole label on one
+    // line ends it at the latest.
+    while lines.len() > MOST_HEADER_LINES {
+        length *= 1.1;
+        lines = wrap(length);
+    }
+    if lines.is_empty() {
+        lines.push(label.to_owned());
+    }
+    lines
+}
+
+/// The header strip's width: the usual one, or wide enough for the most
+/// lines any lane's label was wrapped into.
+fn header_width(headers: &[Vec<String>]) -> f32 {
+    let most = headers.iter().map(Vec::len).max().unwrap_or(1) as f32;
+    HEADER_WIDTH.max(most * LINE_HEIGHT + 6.0)
 }
 
 /// Gaps and cells laid one after the other from `start` along one axis

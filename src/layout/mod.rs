@@ -183,6 +183,9 @@ pub struct LaneBand {
     pub rect: Rect,
     /// The header strip with the display label.
     pub header: Rect,
+    /// The display label's lines, read bottom to top, the first line
+    /// nearest the band's left edge.
+    pub label_lines: Vec<String>,
 }
 
 /// An edge label's chip.

@@ -297,16 +297,33 @@ fn lanes_group(diagram: &Diagram, layout: &Layout) -> Group {
                         .set("width", n(band.header.width))
                         .set("height", n(band.header.height)),
                 )
-                .add(
-                    TextElement::new(lane.label.as_str())
-                        .set("class", "lane-label")
-                        .set("x", n(cx))
-                        .set("y", n(cy + 4.5))
-                        .set("transform", format!("rotate(-90 {} {})", n(cx), n(cy))),
-                ),
+                .add(lane_label(band, cx, cy)),
         );
     }
     lanes
+}
+
+/// A lane's header label, turned to read bottom to top: one line centred
+/// in the header, or two side by side.
+fn lane_label(band: &crate::layout::LaneBand, cx: f32, cy: f32) -> TextElement {
+    let turned = |text: TextElement| {
+        text.set("class", "lane-label").set("transform", format!("rotate(-90 {} {})", n(cx), n(cy)))
+    };
+    match band.label_lines.as_slice() {
+        [line] => turned(TextElement::new(line.as_str())).set("x", n(cx)).set("y", n(cy + 4.5)),
+        lines => {
+            // In the turned frame, y runs across the header: the lines
+            // are centred on it, a line height apart.
+            let first = cy + 4.5 - (lines.len() as f32 - 1.0) * LINE_HEIGHT / 2.0;
+            lines.iter().enumerate().fold(turned(TextElement::new("")), |text, (i, line)| {
+                text.add(
+                    svg::node::element::TSpan::new(line.as_str())
+                        .set("x", n(cx))
+                        .set("y", n(first + i as f32 * LINE_HEIGHT)),
+                )
+            })
+        }
+    }
 }
 
 /// The dashed frame and tab of each `loop` statement.
