@@ -161,3 +161,49 @@ fn check_and_lint_take_folders_on_every_core() {
         assert_eq!(json["files"].as_array().map(Vec::len), Some(5), "every readable file summarised");
     }
 }
+
+/// One batch makes every artefact of a diagram: the pictures and the
+/// compiled definitions. A process lint proves unsound still gets its
+/// pictures; its definitions are refused with the reason.
+#[test]
+fn render_writes_compiled_definitions_beside_the_pictures() {
+    let dir = tempfile::tempdir().expect("temp");
+    let output = flowzap(dir.path())
+        .arg("render")
+        .arg(fixtures_dir().join("valid/minimal.fz"))
+        .arg(fixtures_dir().join("lint/deadlock_decision_skips_join.fz"))
+        .args(["--out-dir", "out", "--format", "svg,bpmn,workflow-json,asl"])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("was not compiled to bpmn") && said.contains("E02"), "{said}");
+    assert!(said.ends_with("drew 1 of 2 files into out (5 outputs), 1 failed\n"), "{said}");
+    let names: Vec<String> = tree(&dir.path().join("out")).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            "deadlock_decision_skips_join.svg",
+            "minimal.asl.json",
+            "minimal.bpmn",
+            "minimal.svg",
+            "minimal.workflow.json"
+        ]
+    );
+    // The same bytes as compile writes.
+    let compiled = flowzap(dir.path())
+        .arg("compile")
+        .arg(fixtures_dir().join("valid/minimal.fz"))
+        .args(["--target", "bpmn"])
+        .output()
+        .expect("runs");
+    assert_eq!(std::fs::read(dir.path().join("out/minimal.bpmn")).expect("written"), compiled.stdout);
+    // One file: `-o x.bpmn` says the format by its extension.
+    flowzap(dir.path())
+        .arg("render")
+        .arg(fixtures_dir().join("valid/minimal.fz"))
+        .args(["-o", "one.bpmn"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("one.bpmn")).expect("written"), compiled.stdout);
+}

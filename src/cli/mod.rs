@@ -321,7 +321,8 @@ pub struct RenderArgs {
     /// Write the picture here: `.svg`, `.png` or `.pdf`; standard output (SVG) when absent or `-`
     #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
-    /// Draw every file into this folder, on every core: NAME.svg, NAME.png, NAME.pdf (see --format)
+    /// Draw every file into this folder, on every core: NAME.svg, NAME.png, NAME.pdf, and compiled
+    /// NAME.bpmn, NAME.workflow.json, NAME.asl.json (see --format)
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// What to write: the format of -o or standard output, whatever its extension; with --out-dir,
@@ -350,6 +351,12 @@ pub enum PictureFormat {
     Png,
     /// PDF, one page, labels kept as text
     Pdf,
+    /// BPMN 2.0, as `compile --target bpmn` writes it (default engine)
+    Bpmn,
+    /// SimWorkflow JSON, as `compile` writes it
+    WorkflowJson,
+    /// Amazon States Language, as `compile --target asl` writes it
+    Asl,
 }
 
 impl PictureFormat {
@@ -358,13 +365,27 @@ impl PictureFormat {
             PictureFormat::Svg => "svg",
             PictureFormat::Png => "png",
             PictureFormat::Pdf => "pdf",
+            PictureFormat::Bpmn => "bpmn",
+            PictureFormat::WorkflowJson => "workflow.json",
+            PictureFormat::Asl => "asl.json",
         }
     }
 
-    /// The format an output file's extension names, if render writes it.
+    /// The compile target this format is, if it is one.
+    pub fn compiled(self) -> Option<Target> {
+        match self {
+            PictureFormat::Bpmn => Some(Target::Bpmn),
+            PictureFormat::WorkflowJson => Some(Target::WorkflowJson),
+            PictureFormat::Asl => Some(Target::Asl),
+            _ => None,
+        }
+    }
+
+    /// The format an output file's extension names, if render writes it
+    /// (the two JSON formats share `.json`, so `--format` names them).
     pub fn of_path(path: &std::path::Path) -> Option<Self> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        [PictureFormat::Svg, PictureFormat::Png, PictureFormat::Pdf]
+        [PictureFormat::Svg, PictureFormat::Png, PictureFormat::Pdf, PictureFormat::Bpmn]
             .into_iter()
             .find(|format| format.extension() == extension)
     }

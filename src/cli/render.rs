@@ -67,7 +67,8 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
         }
     };
     let to_stdout = args.output.as_deref().is_none_or(|path| path.as_os_str() == "-");
-    if to_stdout && format != PictureFormat::Svg && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    let binary = matches!(format, PictureFormat::Png | PictureFormat::Pdf);
+    if to_stdout && binary && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!(
             "error: a {} picture is not for a terminal; write it to a file with `-o FILE.{}` or redirect standard output",
             format.extension().to_uppercase(),
@@ -84,11 +85,19 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
         // Written as it is drawn: a large picture is never held whole.
         emit_with(args.output.as_deref(), &inputs, &mut |out| document.write_svg(theme_of(args), out))
     } else {
-        match picture(args, &document, format) {
+        match picture(args, &document, format, file) {
             Ok(bytes) => emit(args.output.as_deref(), &bytes, &inputs),
             Err(Refusal::Output(message)) => Err(message),
-            // read_diagram refused files with errors already.
-            Err(refusal @ Refusal::Diagnostics(_)) => Err(refusal.to_string()),
+            // read_diagram refused files with errors already: these are
+            // what compiling found (a deadlock, a construct the target lacks).
+            Err(Refusal::Diagnostics(diagnostics)) => {
+                let source =
+                    flowzap::report::SourceText::new(super::io::display_name(file), document.text().to_owned());
+                let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+                eprint!("{}", flowzap::report::render_human(&source, &errors, style(color)));
+                eprintln!("error: `{}` was not compiled to {}; nothing written", source.name, format.extension());
+                return Status::Findings;
+            }
         }
     };
     match written {
@@ -100,9 +109,23 @@ fn single(args: &RenderArgs, file: &Path, color: bool) -> Status {
     }
 }
 
-/// The picture `args` ask for, in `format`.
-fn picture(args: &RenderArgs, document: &flowzap::Document, format: PictureFormat) -> Result<Vec<u8>, Refusal> {
+/// The picture `args` ask for, in `format`; or the diagram compiled, for
+/// the compile formats (named after `file`, for the default engine).
+fn picture(
+    args: &RenderArgs,
+    document: &flowzap::Document,
+    format: PictureFormat,
+    file: &Path,
+) -> Result<Vec<u8>, Refusal> {
     let (theme, order) = (theme_of(args), args.order.library());
+    if let Some(target) = format.compiled() {
+        let options =
+            flowzap::CompileOptions { name: super::compile::default_name(file), ..flowzap::CompileOptions::default() };
+        return document
+            .compile(target, &options)
+            .map(|compiled| compiled.text.into_bytes())
+            .map_err(Refusal::Diagnostics);
+    }
     match (format, args.view) {
         (PictureFormat::Svg, View::Workflow) => document.svg(theme).map(|svg| svg.as_bytes().to_vec()),
         (PictureFormat::Svg, View::Sequence) => document.sequence_svg(theme, order).map(String::into_bytes),
@@ -110,6 +133,10 @@ fn picture(args: &RenderArgs, document: &flowzap::Document, format: PictureForma
         (PictureFormat::Png, View::Sequence) => document.sequence_png(theme, order, args.scale),
         (PictureFormat::Pdf, View::Workflow) => document.pdf(theme),
         (PictureFormat::Pdf, View::Sequence) => document.sequence_pdf(theme, order),
+        // Handled above.
+        (PictureFormat::Bpmn | PictureFormat::WorkflowJson | PictureFormat::Asl, _) => {
+            Err(Refusal::Output("not a picture".to_owned()))
+        }
     }
 }
 
@@ -126,22 +153,37 @@ fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) ->
         let report = flowzap::report::render_human(&source, document.diagnostics(), style(color));
         return (format!("{report}error: `{name}` has errors; nothing drawn\n"), Status::Findings, 0);
     }
-    let mut written = 0;
+    let (mut said, mut status, mut written) = (String::new(), Status::Ok, 0);
     for format in formats {
         let path = job.output.with_extension(format.extension());
-        let picture = picture(args, &document, *format);
-        let result = picture.map_err(|refusal| refusal.to_string()).and_then(|bytes| {
+        let made = match picture(args, &document, *format, &job.input) {
+            Ok(bytes) => Ok(bytes),
+            // A process lint proves unsound is not compiled; the pictures
+            // of it are still drawn.
+            Err(Refusal::Diagnostics(diagnostics)) => {
+                let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+                said.push_str(&flowzap::report::render_human(&source, &errors, style(color)));
+                said.push_str(&format!("error: `{name}` was not compiled to {}\n", format.extension()));
+                status = status.max(Status::Findings);
+                continue;
+            }
+            Err(Refusal::Output(message)) => Err(message),
+        };
+        let result = made.and_then(|bytes| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
             }
             write_atomically(&path, &bytes).map_err(|error| super::io::write_error(&path, &error))
         });
-        if let Err(message) = result {
-            return (format!("error: {name}: {message}\n"), Status::Trouble, written);
+        match result {
+            Ok(()) => written += 1,
+            Err(message) => {
+                said.push_str(&format!("error: {name}: {message}\n"));
+                status = status.max(Status::Trouble);
+            }
         }
-        written += 1;
     }
-    (String::new(), Status::Ok, written)
+    (said, status, written)
 }
 
 /// Many files into `--out-dir`, on every core (see `batch`).
