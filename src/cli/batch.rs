@@ -73,6 +73,15 @@ pub fn plan(files: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// Writes one output of a batch, making its folder under the output folder
+/// first (a folder argument's structure is kept).
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| super::io::write_atomically(path, bytes))
+        .map_err(|error| super::io::write_error(path, &error))
+}
+
 /// What a job says when its file cannot be read: what to say, its status, no output.
 pub type Unread = (String, Status, usize);
 
@@ -143,11 +152,10 @@ pub fn run(
     }
     let failed = jobs.len() - succeeded;
     eprintln!(
-        "{done} {succeeded} of {} file{} into {} ({outputs} output{}){}",
-        jobs.len(),
-        if jobs.len() == 1 { "" } else { "s" },
+        "{done} {succeeded} of {} into {} ({}){}",
+        super::io::plural(jobs.len(), "file"),
         out_dir.display(),
-        if outputs == 1 { "" } else { "s" },
+        super::io::plural(outputs, "output"),
         if failed > 0 { format!(", {failed} failed") } else { String::new() }
     );
     status

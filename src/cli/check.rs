@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::io::{read_input, style, Input};
+use super::io::{plural, read_input, style, Input};
 use super::{CheckArgs, Format, SeverityArgs, Status};
 use flowzap::diagnostics::{Diagnostic, Severity, SeverityPolicy};
 use flowzap::report::{render_human, to_json, JsonDiagnostic, SourceText};
@@ -49,7 +49,6 @@ fn is_zero(count: &usize) -> bool {
 
 impl FileSummary {
     fn line(&self) -> String {
-        let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
         let notes = if self.notes > 0 { format!(", {}", plural(self.notes, "note")) } else { String::new() };
         format!(
             "{}: {}, {}, {}, {}, {}{notes}",
@@ -132,7 +131,6 @@ pub fn run(args: &CheckArgs, color: bool, extra: &Extra) -> Status {
     }
     match args.format {
         Format::Human if files.len() > 1 => {
-            let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
             let failed = if failing > 0 { format!(" ({} failed)", plural(failing, "file")) } else { String::new() };
             written &= writeln!(
                 stdout,

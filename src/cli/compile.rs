@@ -16,7 +16,7 @@ pub fn run(args: &CompileArgs, color: bool) -> Status {
             super::batch::run(&args.files, args.out_dir.as_deref(), "compiled", "compiling", &|job| {
                 let (outcome, source) = compile_job(args, job);
                 let said = outcome.human(source.as_ref(), color);
-                (said, outcome.status, usize::from(outcome.written))
+                (said, outcome.status, usize::from(outcome.output.is_some()))
             })
         }
         (false, Format::Json) => json_report(args, &args.files[..1], None),
@@ -38,24 +38,21 @@ struct Outcome {
     file: String,
     diagnostics: Vec<flowzap::diagnostics::Diagnostic>,
     status: Status,
-    /// Whether the definition was written.
-    written: bool,
-    /// Where it went (a file, or standard output).
+    /// Where the definition went (a file, or `-` for standard output);
+    /// `None` when it was not written.
     output: Option<String>,
     /// A sentence when reading or writing failed.
     trouble: Option<String>,
 }
 
 impl Outcome {
+    /// Nothing found, nothing written yet.
+    fn new(file: String) -> Self {
+        Outcome { file, diagnostics: Vec::new(), status: Status::Ok, output: None, trouble: None }
+    }
+
     fn trouble(file: String, message: String) -> Self {
-        Outcome {
-            file,
-            diagnostics: Vec::new(),
-            status: Status::Trouble,
-            written: false,
-            output: None,
-            trouble: Some(message),
-        }
+        Outcome { status: Status::Trouble, trouble: Some(message), ..Outcome::new(file) }
     }
 
     /// The report as `check` prints it, then what became of the file.
@@ -91,28 +88,16 @@ fn compile_source(
     output: Option<&Path>,
     batch: bool,
 ) -> Outcome {
-    let mut outcome = Outcome {
-        file: source.name.clone(),
-        diagnostics: Vec::new(),
-        status: Status::Ok,
-        written: false,
-        output: None,
-        trouble: None,
-    };
+    let mut outcome = Outcome::new(source.name.clone());
     match document(&source.text).compile(args.target, &options(args, input, batch)) {
         Ok(Compiled { text, diagnostics }) => {
             outcome.diagnostics = diagnostics;
             let written = match output {
-                Some(path) if batch => path
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| super::io::write_atomically(path, text.as_bytes()))
-                    .map_err(|error| super::io::write_error(path, &error)),
+                Some(path) if batch => super::batch::write_output(path, text.as_bytes()),
                 _ => emit(output, text.as_bytes(), &[input]),
             };
             match written {
                 Ok(()) => {
-                    outcome.written = true;
                     outcome.output = Some(match output.filter(|path| path.as_os_str() != "-") {
                         Some(path) => path.display().to_string(),
                         None => "-".to_owned(),
@@ -139,8 +124,7 @@ fn compile_read(args: &CompileArgs, input: &Path, output: Option<&Path>, batch: 
     match super::io::read_input(input) {
         Err(message) => (Outcome::trouble(name, message), None),
         Ok(Input::NotUtf8(source, diagnostic)) => {
-            let mut outcome = Outcome::trouble(name, String::new());
-            (outcome.diagnostics, outcome.status, outcome.trouble) = (vec![diagnostic], Status::Findings, None);
+            let outcome = Outcome { diagnostics: vec![diagnostic], status: Status::Findings, ..Outcome::new(name) };
             (outcome, Some(source))
         }
         Ok(Input::Text(source)) => (compile_source(args, input, &source, output, batch), Some(source)),

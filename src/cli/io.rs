@@ -1,6 +1,6 @@
 //! Reading inputs, writing outputs, and deciding how the terminal is used.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 use super::ColorChoice;
@@ -9,25 +9,19 @@ use flowzap::limits::Limits;
 use flowzap::report::{SourceText, Style};
 use flowzap::syntax::Span;
 
-pub fn use_color(choice: ColorChoice) -> bool {
+/// Whether reports written to a stream are coloured; `terminal` says
+/// whether that stream is one.
+pub fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && terminal,
     }
 }
 
-/// Whether reports written to standard error are coloured.
-pub fn use_color_on_stderr(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stderr().is_terminal()
-        }
-    }
+/// `count` and `word`, plural unless the count is one: `1 error`, `2 errors`.
+pub fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
 }
 
 pub fn style(color: bool) -> Style {

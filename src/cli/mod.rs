@@ -371,16 +371,6 @@ impl PictureFormat {
         }
     }
 
-    /// The compile target this format is, if it is one.
-    pub fn compiled(self) -> Option<Target> {
-        match self {
-            PictureFormat::Bpmn => Some(Target::Bpmn),
-            PictureFormat::WorkflowJson => Some(Target::WorkflowJson),
-            PictureFormat::Asl => Some(Target::Asl),
-            _ => None,
-        }
-    }
-
     /// The format an output file's extension names, if render writes it
     /// (the two JSON formats share `.json`, so `--format` names them).
     pub fn of_path(path: &std::path::Path) -> Option<Self> {
@@ -523,8 +513,8 @@ fn die_quietly_on_closed_pipes() {
 pub fn run(cli: Cli) -> Status {
     // Each report is coloured for the stream it goes to: `check` and `lint`
     // print theirs on standard output, every other command on standard error.
-    let color = io::use_color(cli.color);
-    let color_err = io::use_color_on_stderr(cli.color);
+    let color = io::use_color(cli.color, std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    let color_err = io::use_color(cli.color, std::io::IsTerminal::is_terminal(&std::io::stderr()));
     io::set_limits(cli.limits.limits());
     if matches!(
         cli.command,

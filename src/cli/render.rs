@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::batch::Job;
-use super::io::{emit, emit_with, read_diagram, style, write_atomically};
+use super::io::{emit, emit_with, read_diagram, style};
 use super::{PictureFormat, RenderArgs, Status, ThemeChoice, View};
 use flowzap::{Refusal, Theme};
 
@@ -118,14 +118,11 @@ fn picture(
     file: &Path,
 ) -> Result<Vec<u8>, Refusal> {
     let (theme, order) = (theme_of(args), args.order.library());
-    if let Some(target) = format.compiled() {
+    let compiled = |target| {
         let options =
             flowzap::CompileOptions { name: super::compile::default_name(file), ..flowzap::CompileOptions::default() };
-        return document
-            .compile(target, &options)
-            .map(|compiled| compiled.text.into_bytes())
-            .map_err(Refusal::Diagnostics);
-    }
+        document.compile(target, &options).map(|compiled| compiled.text.into_bytes()).map_err(Refusal::Diagnostics)
+    };
     match (format, args.view) {
         (PictureFormat::Svg, View::Workflow) => document.svg(theme).map(|svg| svg.as_bytes().to_vec()),
         (PictureFormat::Svg, View::Sequence) => document.sequence_svg(theme, order).map(String::into_bytes),
@@ -133,10 +130,9 @@ fn picture(
         (PictureFormat::Png, View::Sequence) => document.sequence_png(theme, order, args.scale),
         (PictureFormat::Pdf, View::Workflow) => document.pdf(theme),
         (PictureFormat::Pdf, View::Sequence) => document.sequence_pdf(theme, order),
-        // Handled above.
-        (PictureFormat::Bpmn | PictureFormat::WorkflowJson | PictureFormat::Asl, _) => {
-            Err(Refusal::Output("not a picture".to_owned()))
-        }
+        (PictureFormat::Bpmn, _) => compiled(flowzap::Target::Bpmn),
+        (PictureFormat::WorkflowJson, _) => compiled(flowzap::Target::WorkflowJson),
+        (PictureFormat::Asl, _) => compiled(flowzap::Target::Asl),
     }
 }
 
@@ -169,12 +165,7 @@ fn draw(args: &RenderArgs, job: &Job, formats: &[PictureFormat], color: bool) ->
             }
             Err(Refusal::Output(message)) => Err(message),
         };
-        let result = made.and_then(|bytes| {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-            }
-            write_atomically(&path, &bytes).map_err(|error| super::io::write_error(&path, &error))
-        });
+        let result = made.and_then(|bytes| super::batch::write_output(&path, &bytes));
         match result {
             Ok(()) => written += 1,
             Err(message) => {

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::io::{read_input, style, Input};
+use super::io::{plural, read_input, style, Input};
 use super::{Format, Status, ValidateArgs};
 use flowzap::report::{render_human, to_json, JsonDiagnostic};
 
@@ -52,7 +52,6 @@ pub fn run(args: &ValidateArgs, color: bool) -> Status {
         match args.format {
             Format::Human => {
                 written &= write!(stdout, "{}", render_human(&source, &report.diagnostics, style(color))).is_ok();
-                let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
                 written &= writeln!(
                     stdout,
                     "{}: {}, {}, {}",

@@ -182,9 +182,7 @@ fn plan(args: &WatchArgs, targets: &[WatchTarget]) -> Result<Vec<Watched>, Strin
     // `-o` is a folder when there are several outputs, or when it says so
     // (a trailing `/`, or a folder that exists); else the one output file.
     let names_folder = args.output.as_ref().is_some_and(|output| {
-        output.is_dir()
-            || output.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)
-            || output.as_os_str().to_string_lossy().ends_with('/')
+        output.is_dir() || output.as_os_str().to_string_lossy().ends_with(std::path::is_separator)
     });
     let single = args.files.len() == 1 && targets.len() == 1 && !names_folder;
     if let Some(output) = &args.output {
