@@ -57,7 +57,7 @@ pub fn place(
 ) -> Geometry {
     let mut cells = cell_sizes(grid, &measured);
     let (vgap_w, hgap_h) = gap_sizes(grid, plan, around);
-    let mut headers = fit_lane_headers(diagram, grid, &mut cells.row_h, &hgap_h);
+    let mut headers = fit_lane_headers(diagram, grid, plan, &mut cells.row_h, &hgap_h);
     let header = header_width(&headers);
     let (vgap_x, col_x, right) = positions(MARGIN + header, &vgap_w, &cells.col_w);
     let width = right + vgap_w[grid.columns] + MARGIN;
@@ -93,16 +93,8 @@ pub fn place(
         .map(|lane| {
             let first = grid.lane_first_row[lane];
             let last = first + grid.lane_rows[lane];
-            // The border runs through the middle of the gap, but between
-            // two of its tracks (routing centres them there, a track apart),
-            // never along an edge.
-            let middle = |h: usize| {
-                let tracks = plan.tracks.get(&Channel::Horizontal(h)).copied().unwrap_or(0);
-                let off_track = if tracks % 2 == 1 { TRACK / 2.0 } else { 0.0 };
-                hgap_y[h] + hgap_h[h] / 2.0 + off_track
-            };
-            let top = if first == 0 { hgap_y[0] } else { middle(first) };
-            let bottom = if last == grid.rows { height - MARGIN } else { middle(last) };
+            let top = hgap_y[first] + above_border(grid, plan, &hgap_h, first);
+            let bottom = hgap_y[last] + above_border(grid, plan, &hgap_h, last);
             let rect = Rect { x: MARGIN, y: top, width: width - 2.0 * MARGIN, height: bottom - top };
             LaneBand {
                 lane: LaneId::new(lane),
@@ -179,21 +171,43 @@ fn gap_sizes(grid: &Grid, plan: &Plan, around: &[Around]) -> (Vec<f32>, Vec<f32>
     (vgap_w, hgap_h)
 }
 
+/// How much of horizontal gap `h` belongs to the lane above it: none of the
+/// picture's first gap, all of its last, and between two lanes half, where
+/// the border runs through the middle of the gap, but between two of its
+/// tracks (routing centres them there, a track apart), never along an edge.
+fn above_border(grid: &Grid, plan: &Plan, hgap_h: &[f32], h: usize) -> f32 {
+    if h == 0 {
+        return 0.0;
+    }
+    if h == grid.rows {
+        return hgap_h[h];
+    }
+    let tracks = plan.tracks.get(&Channel::Horizontal(h)).copied().unwrap_or(0);
+    let off_track = if tracks % 2 == 1 { TRACK / 2.0 } else { 0.0 };
+    hgap_h[h] / 2.0 + off_track
+}
+
 /// The lines of each lane's header label, written vertically: one line
 /// when the lane is tall enough for it, else wrapped across the header
 /// (see [`header_lines`]); a lane still too short for its label's longest
 /// line grows its last row.
-fn fit_lane_headers(diagram: &Diagram, grid: &Grid, row_h: &mut [f32], hgap_h: &[f32]) -> Vec<Vec<String>> {
+fn fit_lane_headers(
+    diagram: &Diagram,
+    grid: &Grid,
+    plan: &Plan,
+    row_h: &mut [f32],
+    hgap_h: &[f32],
+) -> Vec<Vec<String>> {
     let mut headers = Vec::with_capacity(diagram.lanes().len());
     for (lane, data) in diagram.lanes().iter().enumerate() {
         let first = grid.lane_first_row[lane];
         let last = first + grid.lane_rows[lane];
         // The band as `place` draws it: half of each gap it shares with
         // another lane, all of the picture's first and last gaps.
-        let shared = |h: usize| if h == 0 || h == grid.rows { hgap_h[h] } else { hgap_h[h] / 2.0 };
         let inner: f32 = (first + 1..last).map(|h| hgap_h[h]).sum();
         let rows: f32 = (first..last).map(|r| row_h[r]).sum();
-        let height = shared(first) + rows + inner + shared(last);
+        let above_first = above_border(grid, plan, hgap_h, first);
+        let height = (hgap_h[first] - above_first) + rows + inner + above_border(grid, plan, hgap_h, last);
         let lines = header_lines(&data.label, height - LANE_LABEL_ROOM);
         let widest = lines.iter().map(|line| super::text::width(line, NODE_TEXT)).fold(0.0, f32::max);
         let needed = widest + LANE_LABEL_ROOM;
