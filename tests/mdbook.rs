@@ -59,3 +59,20 @@ fn a_broken_diagram_fails_the_build_pointing_at_its_markdown_line() {
     assert!(said.contains("[src/broken.md:8:5]"), "the Markdown file's own line and column: {said}");
     assert!(said.contains("1 flowzap diagram of the book has errors"), "{said}");
 }
+
+/// book.toml's `theme` sets the pictures' default colours; a theme that is
+/// not one fails the build saying which are.
+#[test]
+#[ignore = "needs mdBook; tests/run-all.sh installs it and runs this"]
+fn the_book_chooses_the_default_theme() {
+    let dir = tempfile::tempdir().expect("temp");
+    let output = common::mdbook::build_book_with(dir.path(), &[], "theme = \"dark\"");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let page = std::fs::read_to_string(dir.path().join("book/service.html")).expect("page");
+    assert!(page.contains("class=\"flowzap theme-dark\"") && !page.contains("theme-auto"), "{page}");
+    let other = tempfile::tempdir().expect("temp");
+    let refused = common::mdbook::build_book_with(other.path(), &[], "theme = \"sepia\"");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("theme = \"sepia\" is not a theme; use \"light\", \"dark\" or \"auto\""), "{said}");
+}

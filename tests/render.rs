@@ -325,6 +325,9 @@ fn pictures_are_accessible() {
     assert_eq!(nodes.len(), 12);
     assert!(nodes.iter().all(|(role, label)| *role == Some("img") && label.is_some()));
     assert!(nodes.iter().any(|(_, label)| label.as_deref() == Some("start circle n1: Accident happens")), "{nodes:?}");
+    // A taskbox by its title, then its checklist, without the `|`s.
+    let taskbox = "task taskbox n7: Inspect damage; checklist: photos, police report, repair quote";
+    assert!(nodes.iter().any(|(_, label)| label.as_deref() == Some(taskbox)), "{nodes:?}");
     let edges = labelled("edge");
     assert!(edges.iter().any(|(_, label)| label.as_deref() == Some("edge from n4 to n5: No")), "{edges:?}");
 }

@@ -18,6 +18,12 @@ pub fn mdbook() -> PathBuf {
 /// flowzap as its preprocessor, adds `extra` chapters (file name and
 /// Markdown), and builds it.
 pub fn build_book(dir: &Path, extra: &[(&str, &str)]) -> Output {
+    build_book_with(dir, extra, "")
+}
+
+/// [`build_book`] with `settings` (TOML lines) added to the book's
+/// `[preprocessor.flowzap]` table.
+pub fn build_book_with(dir: &Path, extra: &[(&str, &str)], settings: &str) -> Output {
     let fixture = super::fixtures_dir().join("mdbook");
     let mut waiting = vec![fixture.clone()];
     while let Some(folder) = waiting.pop() {
@@ -42,7 +48,7 @@ pub fn build_book(dir: &Path, extra: &[(&str, &str)]) -> Output {
     std::fs::write(
         dir.join("book.toml"),
         format!(
-            "[book]\ntitle = \"Bistro\"\n\n[preprocessor.flowzap]\ncommand = \"{} mdbook\"\n",
+            "[book]\ntitle = \"Bistro\"\n\n[preprocessor.flowzap]\ncommand = \"{} mdbook\"\n{settings}\n",
             flowzap.display().to_string().replace('\\', "/")
         ),
     )
